@@ -9,22 +9,34 @@ import type { LookupFunction } from 'node:net';
 /** Options of {@link createSafeHttpClient}. */
 export interface SafeHttpClientOptions {
   /**
-   * Allow loopback targets (`localhost`, 127/8, `::1`, `::ffff:127.x`).
+   * Allow loopback targets (`localhost`, 127/8, `::1`, `::ffff:127.x`), for local development.
+   * Only URLs that name loopback themselves qualify: a name such as `backend` or
+   * `auth.example.com` that resolves to a loopback address is refused even when this is on.
    * @default true
    */
   readonly allowLocalhost?: boolean;
   /**
-   * Allow private (RFC 1918, CGNAT, ULA) resolved addresses for https names. Link-local and
-   * cloud metadata addresses stay refused.
+   * Allow private (RFC 1918, CGNAT, ULA) resolved addresses for any name. Single-label
+   * (`mcp-auth`) and `*.cluster.local` names may always resolve to private addresses; private
+   * IP literals are always refused. Link-local and cloud metadata addresses stay refused.
    * @default false
    */
   readonly allowPrivateNetwork?: boolean;
-  /** DNS resolver, injectable for tests. @default `dns.lookup` */
+  /**
+   * DNS resolver, called once per new connection with `{ all: true }`; every address it
+   * returns must pass the policy. Injectable for tests. @default `dns.lookup`
+   */
   readonly lookup?: LookupFunction;
   /** Idle keep-alive timeout of pooled connections, in ms. @default 30000 */
   readonly keepAliveTimeoutMs?: number;
-  /** Connect timeout in ms. @default 5000 */
+  /** Timeout of the DNS lookup and of each connection attempt, in ms. @default 5000 */
   readonly connectTimeoutMs?: number;
+  /**
+   * Trusted CA certificates (PEM) for https, for an authorization server behind a private PKI.
+   * When set they replace Node's default root store for this client.
+   * @default Node's default root store
+   */
+  readonly ca?: string | readonly string[];
 }
 
 /** One outbound request. */
