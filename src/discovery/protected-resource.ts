@@ -1,0 +1,132 @@
+/**
+ * RFC 9728 OAuth 2.0 Protected Resource Metadata: the document and its well-known URL.
+ *
+ * @module
+ * @see https://www.rfc-editor.org/rfc/rfc9728
+ */
+
+import { invalidArg } from '../errors.js';
+import { resolveOptionalString, resolveScopes } from '../lib/http-options.js';
+import { normalizePublicUrl } from '../lib/http-url.js';
+
+/** The scopes advertised when none are configured (the Python package's default). */
+export const DEFAULT_SCOPES: readonly string[] = Object.freeze(['read']);
+
+const PRM_SUFFIX = '/.well-known/oauth-protected-resource';
+
+interface ProtectedResourceMetadataBase {
+  /** The public URL of the MCP endpoint (`https://mcp.example.com/mcp`); trailing slashes dropped. */
+  readonly serverUrl: string;
+  /** Scopes this resource understands. @default ["read"] */
+  readonly scopes?: readonly string[];
+  /** URL of human-readable documentation (`resource_documentation`). */
+  readonly resourceDocumentation?: string;
+  /** Human-readable name (`resource_name`). */
+  readonly resourceName?: string;
+}
+
+/**
+ * Options of {@link buildProtectedResourceMetadata}: the MCP endpoint and either one public
+ * authorization server URL or the list of them.
+ */
+export type ProtectedResourceMetadataOptions = ProtectedResourceMetadataBase &
+  (
+    | {
+        /** Public URL (issuer) of the authorization server; trailing slashes dropped. */
+        readonly authServerPublicUrl: string;
+        readonly authorizationServers?: undefined;
+      }
+    | {
+        /** Issuer URLs of every authorization server this resource accepts tokens from. */
+        readonly authorizationServers: readonly string[];
+        readonly authServerPublicUrl?: undefined;
+      }
+  );
+
+/** The RFC 9728 §2 document this library serves. */
+export interface ProtectedResourceMetadata {
+  readonly resource: string;
+  readonly authorization_servers: readonly string[];
+  readonly scopes_supported: readonly string[];
+  readonly bearer_methods_supported: readonly string[];
+  readonly resource_documentation?: string;
+  readonly resource_name?: string;
+}
+
+/**
+ * Validates the authorization server options and returns their normalised issuer URLs.
+ *
+ * @internal
+ */
+export function resolveAuthorizationServers(options: {
+  readonly authServerPublicUrl?: unknown;
+  readonly authorizationServers?: unknown;
+}): readonly string[] {
+  const { authServerPublicUrl, authorizationServers } = options;
+  if (authServerPublicUrl !== undefined && authorizationServers !== undefined) {
+    throw invalidArg(
+      'ERR_INVALID_ARG_VALUE',
+      'Give either "authServerPublicUrl" or "authorizationServers", not both',
+    );
+  }
+  if (authServerPublicUrl !== undefined) {
+    return Object.freeze([normalizePublicUrl(authServerPublicUrl, 'authServerPublicUrl').href]);
+  }
+  if (!Array.isArray(authorizationServers) || authorizationServers.length === 0) {
+    throw invalidArg(
+      'ERR_INVALID_ARG_TYPE',
+      '"authServerPublicUrl" or a non-empty "authorizationServers" array is required',
+    );
+  }
+  return Object.freeze(
+    authorizationServers.map((url) => normalizePublicUrl(url, 'authorizationServers').href),
+  );
+}
+
+/**
+ * The RFC 9728 §3.1 well-known URL of a resource: `/.well-known/oauth-protected-resource`
+ * inserted between the host and the path (`https://h/mcp` →
+ * `https://h/.well-known/oauth-protected-resource/mcp`). Trailing slashes are dropped first.
+ *
+ * @param serverUrl - The public URL of the MCP endpoint.
+ * @returns The absolute metadata URL.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` for a value that is not an
+ *   absolute http(s) URL without fragment or credentials.
+ * @see https://www.rfc-editor.org/rfc/rfc9728#section-3.1
+ */
+export function protectedResourceMetadataUrl(serverUrl: string): string {
+  const url = normalizePublicUrl(serverUrl, 'serverUrl');
+  return `${url.origin}${PRM_SUFFIX}${url.path}${url.search}`;
+}
+
+/**
+ * Builds the protected resource metadata document (pure; no I/O).
+ *
+ * @param options - The MCP endpoint, authorization server(s), scopes and descriptive fields.
+ * @returns `{ resource, authorization_servers, scopes_supported, bearer_methods_supported: ["header"], … }`
+ *   where `resource` is exactly the MCP endpoint URL, without a trailing slash.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
+ * @see https://www.rfc-editor.org/rfc/rfc9728#section-2
+ */
+export function buildProtectedResourceMetadata(
+  options: ProtectedResourceMetadataOptions,
+): ProtectedResourceMetadata {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', '"options" must be an object');
+  }
+  const resource = normalizePublicUrl(options.serverUrl, 'serverUrl').href;
+  const documentation = resolveOptionalString(
+    options.resourceDocumentation,
+    'resourceDocumentation',
+  );
+  const name = resolveOptionalString(options.resourceName, 'resourceName');
+  return Object.freeze({
+    resource,
+    authorization_servers: resolveAuthorizationServers(options),
+    scopes_supported:
+      options.scopes === undefined ? DEFAULT_SCOPES : resolveScopes(options.scopes, 'scopes'),
+    bearer_methods_supported: Object.freeze(['header']),
+    ...(documentation === undefined ? {} : { resource_documentation: documentation }),
+    ...(name === undefined ? {} : { resource_name: name }),
+  });
+}

@@ -1,0 +1,204 @@
+/**
+ * Tool-handler wrappers for the MCP SDK: `frictionControlled` checks a limited tool before its
+ * handler runs, `recordToolCall` records an unlimited one. The client key comes from
+ * `extra.authInfo`, which the SDK's transport fills from `req.auth`.
+ *
+ * @module
+ */
+
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { invalidArg } from '../errors.js';
+import { defaultLogger } from '../lib/logger.js';
+import type { Logger } from '../types.js';
+import type { FrictionResult } from './decision.js';
+import type { FrictionRegistry } from './registry.js';
+
+/** Any MCP tool handler: `(args, extra)`, or `(extra)` for a tool without an input schema. */
+export type ToolHandler = (...args: never[]) => unknown;
+
+/** Options of the wrappers. */
+export interface FrictionWrapperOptions {
+  /** The registry to use. @default the one set by {@link initFriction} */
+  readonly registry?: FrictionRegistry;
+  /**
+   * What identifies a client: `'clientId'` (the OAuth client), `'subject'`
+   * (`authInfo.extra.subject`, the user) or a function.
+   * @default 'clientId'
+   */
+  readonly keyBy?: 'clientId' | 'subject' | ((authInfo: AuthInfo) => string | undefined);
+  /**
+   * A call without auth info (or without a key): `'allow'` runs it unlimited (the Python
+   * package's behaviour, logged), `'deny'` refuses a limited tool with an error result
+   * (unlimited tools still run, unrecorded).
+   * @default 'allow'
+   */
+  readonly onMissingAuth?: 'allow' | 'deny';
+  /** Receives `friction_missing_auth` warnings. @default the registry's logger */
+  readonly logger?: Logger;
+}
+
+let defaultRegistry: FrictionRegistry | undefined;
+
+/**
+ * Sets the registry used by wrappers created without a `registry` option. Call once at start-up.
+ *
+ * @returns The registry.
+ */
+export function initFriction(registry: FrictionRegistry): FrictionRegistry {
+  if (typeof registry?.checkAndRecord !== 'function') {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', 'The argument "registry" must be a FrictionRegistry');
+  }
+  defaultRegistry = registry;
+  return registry;
+}
+
+interface Resolved {
+  readonly registry: FrictionRegistry | undefined;
+  readonly keyOf: (auth: AuthInfo) => string | undefined;
+  readonly deny: boolean;
+  readonly logger: Logger | undefined;
+}
+
+function resolveWrapperOptions(toolName: unknown, handler: unknown, o: FrictionWrapperOptions) {
+  if (typeof toolName !== 'string' || toolName === '') {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', 'The argument "toolName" must be a non-empty string');
+  }
+  if (typeof handler !== 'function') {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', 'The argument "handler" must be a function');
+  }
+  const { keyBy = 'clientId', onMissingAuth = 'allow' } = o;
+  if (keyBy !== 'clientId' && keyBy !== 'subject' && typeof keyBy !== 'function') {
+    throw invalidArg(
+      'ERR_INVALID_ARG_VALUE',
+      'The option "keyBy" must be "clientId", "subject" or a function',
+    );
+  }
+  if (onMissingAuth !== 'allow' && onMissingAuth !== 'deny') {
+    throw invalidArg(
+      'ERR_INVALID_ARG_VALUE',
+      'The option "onMissingAuth" must be "allow" or "deny"',
+    );
+  }
+  const keyOf =
+    keyBy === 'clientId'
+      ? (a: AuthInfo) => a.clientId
+      : keyBy === 'subject'
+        ? (a: AuthInfo) => a.extra?.subject as string | undefined
+        : keyBy;
+  return Object.freeze<Resolved>({
+    registry: o.registry,
+    keyOf,
+    deny: onMissingAuth === 'deny',
+    logger: o.logger,
+  });
+}
+
+function errorResult(text: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text }] };
+}
+
+/**
+ * The result returned for a refused call, with a retry hint when friction decays over time.
+ *
+ * @param toolName - The tool.
+ * @param result - The refusing decision.
+ */
+export function rateLimitedResult(toolName: string, result: FrictionResult): CallToolResult {
+  const wait =
+    result.retryAfterMs === undefined
+      ? 'wait before retrying'
+      : `wait about ${Math.max(1, Math.ceil(result.retryAfterMs / 1000))} seconds before retrying`;
+  return errorResult(
+    `Tool '${toolName}' is temporarily rate-limited. ${result.message}. ` +
+      `Please try a different approach or ${wait}.`,
+  );
+}
+
+type Gate = (registry: FrictionRegistry, key: string) => Promise<CallToolResult | undefined>;
+
+function wrap<H extends ToolHandler>(
+  name: string,
+  handler: H,
+  opts: FrictionWrapperOptions,
+  gate: Gate,
+  limited: boolean,
+): H {
+  const o = resolveWrapperOptions(name, handler, opts);
+  const deny = o.deny && limited;
+  let warned = false;
+  async function wrapped(this: unknown, ...args: unknown[]): Promise<unknown> {
+    const registry = o.registry ?? defaultRegistry;
+    const run = () => (handler as unknown as (...a: unknown[]) => unknown).apply(this, args);
+    if (registry === undefined) return run();
+    const extra = args[args.length - 1] as { authInfo?: AuthInfo } | undefined;
+    const auth = extra?.authInfo;
+    const raw = auth === undefined ? undefined : o.keyOf(auth);
+    const key = typeof raw === 'string' && raw !== '' ? raw : undefined;
+    if (key === undefined) {
+      const record = { event_type: 'friction_missing_auth', tool_name: name, allowed: !deny };
+      const logger = o.logger ?? registry.logger ?? defaultLogger;
+      if (!warned || deny) logger.warn(record);
+      else logger.debug(record);
+      warned = true;
+      return deny ? errorResult(`Tool '${name}' requires an authenticated client.`) : run();
+    }
+    const refusal = await gate(registry, key);
+    return refusal ?? run();
+  }
+  return wrapped as unknown as H;
+}
+
+/**
+ * Wraps the handler of a limited tool: the call is checked (and recorded) first; a refused call
+ * returns an `isError` result and the handler does not run.
+ *
+ * @param toolName - The tool's name as configured in the registry's `toolConfigs`.
+ * @param handler - The SDK tool handler.
+ * @param opts - See {@link FrictionWrapperOptions}.
+ * @returns A handler with the same signature.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` for bad arguments.
+ */
+export function frictionControlled<H extends ToolHandler>(
+  toolName: string,
+  handler: H,
+  opts: FrictionWrapperOptions = {},
+): H {
+  return wrap(
+    toolName,
+    handler,
+    opts,
+    async (registry, key) => {
+      const result = await registry.checkAndRecord(key, toolName);
+      return result.allowed ? undefined : rateLimitedResult(toolName, result);
+    },
+    true,
+  );
+}
+
+/**
+ * Wraps the handler of an unlimited tool so its calls count in the client's window (the
+ * denominator of every share).
+ *
+ * @param toolName - The tool's name.
+ * @param handler - The SDK tool handler.
+ * @param opts - See {@link FrictionWrapperOptions}.
+ * @returns A handler with the same signature.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` for bad arguments.
+ */
+export function recordToolCall<H extends ToolHandler>(
+  toolName: string,
+  handler: H,
+  opts: FrictionWrapperOptions = {},
+): H {
+  return wrap(
+    toolName,
+    handler,
+    opts,
+    async (registry, key) => {
+      await registry.recordUnconfigured(key, toolName);
+      return undefined;
+    },
+    false,
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * `mcp-authflow-resource`: the framework-free core. OAuth 2.0 Resource Server building blocks for
+ * MCP servers — RFC 7662 introspection, RFC 9728 discovery documents, `WWW-Authenticate`
+ * challenges, SSRF-safe outbound HTTP, friction control and response validation.
+ *
+ * Framework adapters live in `mcp-authflow-resource/express` and `mcp-authflow-resource/node`.
+ *
+ * @module
+ */
+
+export { synthesizeAuthorizationServerMetadata } from './discovery/authorization-server.js';
+export type {
+  ProtectedResourceMetadata,
+  ProtectedResourceMetadataOptions,
+} from './discovery/protected-resource.js';
+export {
+  buildProtectedResourceMetadata,
+  protectedResourceMetadataUrl,
+} from './discovery/protected-resource.js';
+export type {
+  AnyAuthflowError,
+  ArgErrorCode,
+  CodedTypeError,
+  ErrorCode,
+  TokenErrorCode,
+} from './errors.js';
+export {
+  AuthflowError,
+  IntrospectionUnavailableError,
+  SsrfBlockedError,
+  TokenRejectedError,
+} from './errors.js';
+export type {
+  ControllerConfig,
+  ResolvedFrictionConfig,
+  ToolFrictionConfig,
+  ToolGroupConfig,
+} from './friction/config.js';
+export type { FrictionControllerOptions } from './friction/controller.js';
+export { FrictionController } from './friction/controller.js';
+export type {
+  FrictionClientStatus,
+  FrictionLevel,
+  FrictionResult,
+  ToolFrictionStatus,
+} from './friction/decision.js';
+export type { FrictionRegistryOptions, OnStoreError } from './friction/registry.js';
+export { FrictionRegistry } from './friction/registry.js';
+export { withFriction } from './friction/with-friction.js';
+export type { FrictionWrapperOptions, ToolHandler } from './friction/wrappers.js';
+export { frictionControlled, initFriction, recordToolCall } from './friction/wrappers.js';
+export type { BearerAuthOptions, BearerGate, BearerRequest, BearerResult } from './http/bearer.js';
+export { createBearerGate } from './http/bearer.js';
+
+export type {
+  AuthErrorContext,
+  AuthErrorResponse,
+  BearerChallengeParams,
+  BearerErrorCode,
+} from './http/challenge.js';
+export { authErrorResponse, buildWwwAuthenticate } from './http/challenge.js';
+export type { FetchBearerAuth, FetchBearerAuthOptions } from './http/fetch.js';
+export { requireBearerAuth } from './http/fetch.js';
+export type { IsSafeUrlOptions } from './ssrf/is-safe-url.js';
+export { isSafeUrl } from './ssrf/is-safe-url.js';
+export { createSafeHttpClient } from './ssrf/safe-http-client.js';
+export type {
+  SafeHttpClient,
+  SafeHttpClientOptions,
+  SafeHttpRequest,
+  SafeHttpResponse,
+} from './ssrf/types.js';
+export type { MemoryStoreOptions } from './store/memory.js';
+export { MemoryStore } from './store/memory.js';
+export type {
+  FrictionLifecycleEvent,
+  FrictionSaturation,
+  FrictionStateStore,
+  FrictionStepMode,
+  FrictionStepOutcome,
+  FrictionStoreSpec,
+  Store,
+} from './store/types.js';
+export type { Clock, Logger, LogRecord } from './types.js';
+export type {
+  BackendResponse,
+  ItemSchema,
+  JsonObject,
+  ValidationOptions,
+  ValidationResult,
+} from './validation/response.js';
+export {
+  jsonError,
+  requireList,
+  requireObject,
+  validateListResponse,
+  validateObjectResponse,
+} from './validation/response.js';
+export type {
+  CachedIntrospection,
+  IntrospectionCache,
+  IntrospectionCacheOptions,
+  MemoryIntrospectionCacheOptions,
+} from './verify/cache.js';
+export { createMemoryIntrospectionCache } from './verify/cache.js';
+export { IntrospectionTokenVerifier } from './verify/introspection.js';
+export type {
+  ClientAuthMethod,
+  IntrospectionResponse,
+  IntrospectionTokenVerifierOptions,
+} from './verify/introspection-types.js';
+export type { AccessToken, TokenVerifier } from './verify/verifier.js';

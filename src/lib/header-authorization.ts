@@ -1,0 +1,52 @@
+/**
+ * Strict parsing of the `Authorization` request header for the `Bearer` scheme.
+ *
+ * @module
+ * @internal
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ */
+
+/** The outcome of reading the `Authorization` header(s) of one request. */
+export type AuthorizationHeaderResult =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'malformed'; readonly reason: string }
+  | { readonly kind: 'bearer'; readonly token: string };
+
+/** RFC 6750 §2.1 `b64token`. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+const CREDENTIALS = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) +(.*)$/;
+
+/**
+ * Reads the bearer token from the `Authorization` header value(s) of one request.
+ *
+ * Refuses (as `malformed`) an empty header, several `Authorization` headers, several credentials
+ * joined by a comma, a scheme other than `Bearer` (compared case-insensitively), and a token that
+ * is not `b64token` syntax.
+ *
+ * @param value - The header as the runtime gives it: absent, one string, or one per field line.
+ * @returns `missing`, `malformed` with a safe reason, or `bearer` with the token.
+ */
+export function parseAuthorizationHeader(
+  value: string | readonly string[] | null | undefined,
+): AuthorizationHeaderResult {
+  if (value === undefined || value === null) return { kind: 'missing' };
+  if (typeof value !== 'string') {
+    if (value.length === 0) return { kind: 'missing' };
+    if (value.length > 1) return malformed('Several Authorization headers were sent');
+    return parseAuthorizationHeader(value[0]);
+  }
+  const trimmed = value.replace(/^[ \t]+|[ \t]+$/g, '');
+  if (trimmed === '') return malformed('The Authorization header is empty');
+  const match = CREDENTIALS.exec(trimmed);
+  if (match === null) return malformed("Expected 'Authorization: Bearer <token>'");
+  const scheme = match[1] as string;
+  const token = match[2] as string;
+  if (scheme.toLowerCase() !== 'bearer') return malformed("Expected the 'Bearer' scheme");
+  if (token.includes(',')) return malformed('Several credentials were sent');
+  if (!B64TOKEN.test(token)) return malformed('The bearer token is not valid b64token syntax');
+  return { kind: 'bearer', token };
+}
+
+function malformed(reason: string): AuthorizationHeaderResult {
+  return { kind: 'malformed', reason };
+}

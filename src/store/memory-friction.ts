@@ -1,0 +1,179 @@
+/**
+ * In-process friction state store: an LRU of client states bounded by `maxClients`, and a
+ * penalty table (TTL- and size-bounded) so an evicted client's friction is restored when it
+ * returns — cycling client ids is not a way to reset friction.
+ *
+ * @module
+ * @internal
+ */
+
+import type { FrictionClientStatus, FrictionResult } from '../friction/decision.js';
+import {
+  checkAndRecordState,
+  checkState,
+  createState,
+  decayFactor,
+  type FrictionState,
+  peakFrictions,
+  recordState,
+  restoreFrictions,
+} from '../friction/state.js';
+import { statusState } from '../friction/state-status.js';
+import type {
+  FrictionLifecycleEvent,
+  FrictionStateStore,
+  FrictionStepMode,
+  FrictionStepOutcome,
+  FrictionStoreSpec,
+} from './types.js';
+
+interface Penalty {
+  readonly capturedAt: number;
+  readonly expiresAt: number;
+  readonly levels: Record<string, number>;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+function peakOf(levels: Readonly<Record<string, number>>): number {
+  return Math.max(...Object.values(levels));
+}
+
+/** The memory store's {@link FrictionStateStore}. @internal */
+export class MemoryFrictionStore implements FrictionStateStore {
+  readonly #spec: FrictionStoreSpec;
+  readonly #maxPenalties: number;
+  readonly #states = new Map<string, FrictionState>();
+  readonly #penalties = new Map<string, Penalty>();
+  #mru: string | undefined;
+
+  constructor(spec: FrictionStoreSpec, maxPenalties: number) {
+    this.#spec = spec;
+    this.#maxPenalties = maxPenalties;
+  }
+
+  get size(): number {
+    return this.#states.size;
+  }
+
+  /** Number of kept penalties. */
+  get penaltyCount(): number {
+    return this.#penalties.size;
+  }
+
+  step(clientKey: string, tool: string, nowMs: number, mode: FrictionStepMode) {
+    try {
+      return Promise.resolve(this.stepSync(clientKey, tool, nowMs, mode));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The synchronous step (the memory store needs no I/O). */
+  stepSync(
+    clientKey: string,
+    tool: string,
+    t: number,
+    mode: FrictionStepMode,
+  ): FrictionStepOutcome {
+    const cfg = this.#spec.config;
+    let events: FrictionLifecycleEvent[] | undefined;
+    let s = this.#states.get(clientKey);
+    if (s === undefined) {
+      events = [];
+      s = this.#create(clientKey, t, events);
+    } else if (this.#mru !== clientKey) {
+      this.#states.delete(clientKey);
+      this.#states.set(clientKey, s);
+    }
+    this.#mru = clientKey;
+    let sat: number[] | undefined;
+    const onSat = (i: number) => {
+      sat ??= [];
+      sat.push(i);
+    };
+    let result: FrictionResult;
+    if (mode === 'check-and-record') {
+      result = checkAndRecordState(cfg, s, tool, t, onSat);
+    } else {
+      recordState(cfg, s, tool, t, false, onSat);
+      result = checkState(cfg, s, tool, t);
+    }
+    const state = s;
+    const saturated = sat?.map((i) => ({
+      toolName: cfg.tools[i]!.name,
+      friction: state.friction[i]!,
+      targetRate: cfg.tools[i]!.targetRate,
+      effectiveTarget: state.target[i]!,
+    }));
+    return { result, saturated: saturated ?? NONE, events: events ?? NONE };
+  }
+
+  status(clientKey: string, nowMs: number): Promise<FrictionClientStatus | undefined> {
+    const s = this.#states.get(clientKey);
+    return Promise.resolve(s && statusState(this.#spec.config, s, nowMs));
+  }
+
+  /** Drops expired penalties. */
+  sweep(nowMs: number): void {
+    for (const [key, p] of this.#penalties) if (p.expiresAt <= nowMs) this.#penalties.delete(key);
+  }
+
+  /** Drops everything. */
+  clear(): void {
+    this.#states.clear();
+    this.#penalties.clear();
+    this.#mru = undefined;
+  }
+
+  #create(clientKey: string, t: number, events: FrictionLifecycleEvent[]): FrictionState {
+    while (this.#states.size >= this.#spec.maxClients) {
+      const [oldest, state] = this.#states.entries().next().value as [string, FrictionState];
+      this.#states.delete(oldest);
+      this.#capture(oldest, state, t, events);
+      events.push({ type: 'evicted', clientKey: oldest, totalClients: this.#states.size });
+    }
+    const s = createState(this.#spec.config);
+    this.#restore(clientKey, s, t, events);
+    this.#states.set(clientKey, s);
+    events.push({ type: 'created', clientKey, totalClients: this.#states.size });
+    return s;
+  }
+
+  #decayed(p: Penalty, t: number): Record<string, number> {
+    const d = decayFactor(this.#spec.config, { lastT: p.capturedAt } as FrictionState, t);
+    const out: Record<string, number> = {};
+    for (const [tool, f] of Object.entries(p.levels)) out[tool] = f * d;
+    return out;
+  }
+
+  #capture(key: string, s: FrictionState, t: number, events: FrictionLifecycleEvent[]): void {
+    const { penaltyTtlMs: ttlMs, penaltyMinFriction } = this.#spec;
+    if (ttlMs <= 0) return;
+    this.sweep(t);
+    const levels = peakFrictions(this.#spec.config, s, t, penaltyMinFriction);
+    if (levels === undefined) return;
+    const existing = this.#penalties.get(key);
+    if (existing !== undefined) {
+      for (const [tool, f] of Object.entries(this.#decayed(existing, t))) {
+        levels[tool] = Math.max(levels[tool] ?? 0, f);
+      }
+      this.#penalties.delete(key);
+    }
+    this.#penalties.set(key, { capturedAt: t, expiresAt: t + ttlMs, levels });
+    while (this.#penalties.size > this.#maxPenalties) {
+      this.#penalties.delete(this.#penalties.keys().next().value as string);
+    }
+    events.push({ type: 'penalty_captured', clientKey: key, peakFriction: peakOf(levels), ttlMs });
+  }
+
+  #restore(key: string, s: FrictionState, t: number, events: FrictionLifecycleEvent[]): void {
+    const p = this.#penalties.get(key);
+    if (p === undefined) return;
+    this.#penalties.delete(key);
+    if (p.expiresAt <= t) return;
+    const levels = this.#decayed(p, t);
+    restoreFrictions(this.#spec.config, s, levels);
+    events.push({ type: 'penalty_restored', clientKey: key, peakFriction: peakOf(levels) });
+  }
+}

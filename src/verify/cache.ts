@@ -1,0 +1,93 @@
+/**
+ * The introspection cache contract and its in-memory implementation.
+ *
+ * Keys are SHA-256 digests of (introspection endpoint, our client id, expected resource, token),
+ * never the token alone: a cache keyed by the token only lets one resource server's verdict
+ * answer for another (Ory Oathkeeper, CVE-2026-33496). Raw tokens are never stored.
+ *
+ * @module
+ */
+
+import { LRUCache } from 'lru-cache';
+import type { Clock } from '../types.js';
+import type { IntrospectionResponse } from './introspection-types.js';
+
+/** One cached introspection verdict. */
+export interface CachedIntrospection {
+  /** The active introspection response. */
+  readonly claims: IntrospectionResponse;
+  /** When the entry stops counting, epoch ms: min(now + ttlMs, exp). */
+  readonly cachedUntilMs: number;
+}
+
+/**
+ * Where introspection verdicts are kept. Small on purpose so a shared store (Redis) can plug
+ * in; methods may be synchronous or return promises. The verifier re-checks `cachedUntilMs` and
+ * `exp` on every hit, so a store may keep an entry a little longer than `ttlMs`.
+ */
+export interface IntrospectionCache {
+  get(key: string): CachedIntrospection | undefined | Promise<CachedIntrospection | undefined>;
+  /** Stores `value` for `ttlMs` (> 0) milliseconds. */
+  set(key: string, value: CachedIntrospection, ttlMs: number): void | Promise<void>;
+  delete(key: string): void | Promise<void>;
+}
+
+/** Cache options of `IntrospectionTokenVerifier`. */
+export interface IntrospectionCacheOptions {
+  /** Longest time a verdict is reused, in ms (shorter when the token expires first). @default 60000 */
+  readonly ttlMs?: number;
+  /** Most entries kept by the in-memory cache (least recently used go first). @default 10000 */
+  readonly maxEntries?: number;
+  /** Most introspection requests in flight at once. @default 32 */
+  readonly maxInFlight?: number;
+  /**
+   * Most verifications waiting for a free slot; beyond it they fail at once with
+   * `ERR_INTROSPECTION_UNAVAILABLE`, so a flood of random tokens cannot grow memory.
+   * @default 1000
+   */
+  readonly maxQueued?: number;
+  /** A shared store instead of the in-memory one (`maxEntries` then does not apply). */
+  readonly store?: IntrospectionCache;
+}
+
+/** Options of {@link createMemoryIntrospectionCache}. */
+export interface MemoryIntrospectionCacheOptions {
+  /** Most entries kept (least recently used go first). @default 10000 */
+  readonly maxEntries?: number;
+  /** Clock in epoch milliseconds. @default Date.now */
+  readonly now?: Clock;
+}
+
+interface MemoryEntry {
+  readonly value: CachedIntrospection;
+  readonly expiresAtMs: number;
+}
+
+/**
+ * Creates the bounded in-memory introspection cache. Time-to-live is kept against the injected
+ * clock (not the process timer), so tests with a fake clock are exact.
+ *
+ * @param options - `maxEntries` and `now`
+ * @returns an {@link IntrospectionCache}
+ */
+export function createMemoryIntrospectionCache(
+  options: MemoryIntrospectionCacheOptions = {},
+): IntrospectionCache {
+  const now = options.now ?? Date.now;
+  const lru = new LRUCache<string, MemoryEntry>({ max: options.maxEntries ?? 10_000 });
+  return {
+    get(key) {
+      const entry = lru.get(key);
+      if (entry === undefined) return undefined;
+      if (now() < entry.expiresAtMs) return entry.value;
+      lru.delete(key);
+      return undefined;
+    },
+    set(key, value, ttlMs) {
+      lru.set(key, { value, expiresAtMs: now() + ttlMs });
+    },
+    delete(key) {
+      lru.delete(key);
+    },
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * `IntrospectionTokenVerifier`: bearer token verification by RFC 7662 token introspection,
+ * with RFC 8707 audience binding, a keyed cache, request coalescing and a cap on requests in
+ * flight. It implements the MCP SDK's `OAuthTokenVerifier`.
+ *
+ * @module
+ */
+
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { IntrospectionUnavailableError, TokenRejectedError } from '../errors.js';
+import { ConcurrencyLimiter, SingleFlight } from '../lib/cache-flight.js';
+import { introspectionCacheKey } from '../lib/hash-key.js';
+import { type ClaimsVerdict, evaluateClaims } from '../lib/token-claims.js';
+import { introspect } from '../lib/token-introspect.js';
+import {
+  type ResolvedIntrospectionOptions,
+  resolveIntrospectionOptions,
+} from '../lib/token-options.js';
+import { isWellFormedToken } from '../lib/token-syntax.js';
+import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
+import type { SafeHttpClient } from '../ssrf/types.js';
+import type { CachedIntrospection } from './cache.js';
+import type { IntrospectionTokenVerifierOptions } from './introspection-types.js';
+import type { AccessToken, TokenVerifier } from './verifier.js';
+
+type Accepted = Extract<ClaimsVerdict, { ok: true }>;
+
+/**
+ * Verifies bearer tokens by asking the authorization server (RFC 7662).
+ *
+ * - `verifyAccessToken` (the SDK's `OAuthTokenVerifier`) resolves to `AuthInfo` or throws
+ *   `TokenRejectedError` (an SDK `InvalidTokenError`: 401) with code `ERR_TOKEN_MALFORMED`,
+ *   `ERR_TOKEN_INACTIVE`, `ERR_TOKEN_EXPIRED` or `ERR_TOKEN_AUDIENCE`, or
+ *   `IntrospectionUnavailableError` (`ERR_INTROSPECTION_UNAVAILABLE`: 503) when the server
+ *   cannot give a verdict. An outage never looks like a bad token.
+ * - `verifyToken` resolves to an `AccessToken`, or `null` for any rejection or outage.
+ *
+ * @example
+ * ```ts
+ * const verifier = new IntrospectionTokenVerifier({
+ *   introspectionEndpoint: 'https://auth.example.com/token/introspection',
+ *   serverUrl: 'https://mcp.example.com/mcp',
+ *   clientId: 'mcp-server',
+ *   clientSecret: process.env.INTROSPECTION_SECRET,
+ * });
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7662
+ * @see https://www.rfc-editor.org/rfc/rfc8707
+ */
+export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
+  readonly #options: ResolvedIntrospectionOptions;
+  readonly #http: SafeHttpClient;
+  readonly #ownsHttp: boolean;
+  readonly #flights = new SingleFlight<CachedIntrospection>();
+  readonly #limiter: ConcurrencyLimiter;
+
+  /**
+   * @param options - see {@link IntrospectionTokenVerifierOptions}
+   * @throws `TypeError` with code `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the
+   *   option: an endpoint `isSafeUrl` refuses, `bearer` without `clientSecret`,
+   *   `client_secret_basic`/`client_secret_post` without `clientId`, an unknown
+   *   `clientAuthMethod`, a non-positive size or time, a missing or invalid `serverUrl` while
+   *   `validateResource` is on.
+   */
+  constructor(options: IntrospectionTokenVerifierOptions) {
+    this.#options = resolveIntrospectionOptions(options);
+    const { httpClient, maxInFlight, maxQueued, allowLocalhost, allowPrivateNetwork } =
+      this.#options;
+    this.#ownsHttp = httpClient === undefined;
+    this.#http = httpClient ?? createSafeHttpClient({ allowLocalhost, allowPrivateNetwork });
+    this.#limiter = new ConcurrencyLimiter(maxInFlight, maxQueued);
+  }
+
+  /** The resource server URL tokens are checked against (`serverUrl`). */
+  get serverUrl(): string | undefined {
+    return this.#options.serverUrl;
+  }
+
+  /**
+   * Verifies `token` for the MCP SDK.
+   *
+   * @param token - the bearer token
+   * @returns `AuthInfo` with `expiresAt` always set (epoch seconds) and `resource` when the
+   *   audience is a URL
+   * @throws `TokenRejectedError` (`ERR_TOKEN_MALFORMED`, `ERR_TOKEN_INACTIVE`,
+   *   `ERR_TOKEN_EXPIRED`, `ERR_TOKEN_AUDIENCE`) or `IntrospectionUnavailableError`
+   *   (`ERR_INTROSPECTION_UNAVAILABLE`)
+   */
+  async verifyAccessToken(token: string): Promise<AuthInfo> {
+    return toAuthInfo(await this.#verify(token));
+  }
+
+  /**
+   * Verifies `token`; seed-compatible.
+   *
+   * @param token - the bearer token
+   * @returns the verified token, or `null` when it is rejected or the server is unavailable
+   *   (outages are logged)
+   */
+  async verifyToken(token: string): Promise<AccessToken | null> {
+    try {
+      return await this.#verify(token);
+    } catch (err) {
+      if (err instanceof TokenRejectedError || err instanceof IntrospectionUnavailableError) {
+        return null;
+      }
+      throw err;
+    }
+  }
+
+  /** Releases pooled connections (only of the HTTP client the verifier created itself). */
+  async close(): Promise<void> {
+    if (this.#ownsHttp) await this.#http.close();
+  }
+
+  async #verify(token: string): Promise<AccessToken> {
+    if (!isWellFormedToken(token)) throw this.#reject('ERR_TOKEN_MALFORMED', 'syntax');
+    const { introspectionEndpoint, credentials, serverUrl, validateResource } = this.#options;
+    const key = introspectionCacheKey(
+      introspectionEndpoint,
+      credentials.clientId,
+      validateResource ? serverUrl : undefined,
+      token,
+    );
+    const entry = await this.#lookup(key, token);
+    const verdict = evaluateClaims(entry.claims, {
+      nowMs: this.#options.now(),
+      validateResource,
+      serverUrl,
+    });
+    if (!verdict.ok) throw this.#reject(verdict.code, verdict.reason);
+    return toAccessToken(token, verdict, entry);
+  }
+
+  #reject(code: TokenRejectedError['code'], reason: string): TokenRejectedError {
+    this.#options.logger.debug({ event: 'token_rejected', code, reason });
+    return new TokenRejectedError(code, MESSAGES[code]);
+  }
+
+  async #lookup(key: string, token: string): Promise<CachedIntrospection> {
+    const inFlight = this.#flights.get(key);
+    if (inFlight !== undefined) return inFlight;
+    const cached = await this.#cacheGet(key);
+    if (cached !== undefined) return cached;
+    return this.#flights.run(key, () =>
+      this.#limiter.run(
+        () => this.#introspectAndStore(key, token),
+        () => this.#unavailable('overloaded', 'Too many introspection requests in flight'),
+      ),
+    );
+  }
+
+  async #introspectAndStore(key: string, token: string): Promise<CachedIntrospection> {
+    const claims = await introspect(this.#http, token, this.#options);
+    const { now, ttlMs, cache } = this.#options;
+    const nowMs = now();
+    const expMs = typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY;
+    const lifetimeMs = Math.min(ttlMs, expMs - nowMs);
+    const entry: CachedIntrospection = { claims, cachedUntilMs: nowMs + Math.max(lifetimeMs, 0) };
+    if (cache === undefined) return entry;
+    try {
+      if (claims.active !== true) await cache.delete(key);
+      else if (lifetimeMs > 0) await cache.set(key, entry, lifetimeMs);
+    } catch (err) {
+      this.#options.logger.warn({ event: 'introspection_cache_error', error: errorName(err) });
+    }
+    return entry;
+  }
+
+  async #cacheGet(key: string): Promise<CachedIntrospection | undefined> {
+    const { cache, now } = this.#options;
+    if (cache === undefined) return undefined;
+    try {
+      const entry = await cache.get(key);
+      return entry !== undefined && now() < entry.cachedUntilMs ? entry : undefined;
+    } catch (err) {
+      this.#options.logger.warn({ event: 'introspection_cache_error', error: errorName(err) });
+      return undefined;
+    }
+  }
+
+  #unavailable(reason: string, message: string): IntrospectionUnavailableError {
+    this.#options.logger.warn({ event: 'introspection_unavailable', reason });
+    return new IntrospectionUnavailableError(message);
+  }
+}
+
+const MESSAGES: Readonly<Record<TokenRejectedError['code'], string>> = {
+  ERR_TOKEN_MALFORMED: 'The access token is malformed',
+  ERR_TOKEN_INACTIVE: 'The access token is not active',
+  ERR_TOKEN_EXPIRED: 'The access token has expired',
+  ERR_TOKEN_AUDIENCE: 'The access token was not issued for this resource',
+};
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}
+
+function toAccessToken(token: string, verdict: Accepted, entry: CachedIntrospection): AccessToken {
+  return Object.freeze({
+    token,
+    clientId: verdict.clientId,
+    scopes: Object.freeze([...verdict.scopes]),
+    expiresAt: verdict.exp ?? Math.floor(entry.cachedUntilMs / 1000),
+    resource: verdict.resource,
+    subject: verdict.subject,
+    issuer: verdict.issuer,
+    claims: entry.claims,
+  });
+}
+
+function toAuthInfo(accessToken: AccessToken): AuthInfo {
+  const { resource } = accessToken;
+  return {
+    token: accessToken.token,
+    clientId: accessToken.clientId,
+    scopes: [...accessToken.scopes],
+    expiresAt: accessToken.expiresAt,
+    ...(resource !== undefined && URL.canParse(resource) ? { resource: new URL(resource) } : {}),
+    extra: {
+      subject: accessToken.subject,
+      issuer: accessToken.issuer,
+      claims: accessToken.claims,
+    },
+  };
+}
