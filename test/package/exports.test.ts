@@ -1,0 +1,65 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
+  name: string;
+  exports: Record<string, unknown>;
+};
+const subpaths = Object.keys(pkg.exports).filter((s) => s !== './package.json');
+
+function node(args: string[]): string {
+  return execFileSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 });
+}
+
+describe('the built package', () => {
+  beforeAll(() => {
+    if (!existsSync('dist/index.js'))
+      execFileSync('npm', ['run', '-s', 'build'], { stdio: 'pipe' });
+  }, 120_000);
+
+  it.each(subpaths)('imports %s through import() and require()', (subpath) => {
+    const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+    const viaImport = node([
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(specifier)}); console.log(Object.keys(m).sort().join(','));`,
+    ]).trim();
+    const viaRequire = node([
+      '-e',
+      `console.log(Object.keys(require(${JSON.stringify(specifier)})).filter((k) => k !== '__esModule' && k !== 'module.exports').sort().join(','));`,
+    ]).trim();
+    expect(viaImport.length).toBeGreaterThan(0);
+    expect(viaRequire).toBe(viaImport);
+  });
+
+  it('the core entry exposes the documented names and no framework', () => {
+    const names = node([
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(pkg.name)}); console.log(Object.keys(m).join(','));`,
+    ])
+      .trim()
+      .split(',');
+    for (const name of [
+      'IntrospectionTokenVerifier',
+      'isSafeUrl',
+      'FrictionRegistry',
+      'frictionControlled',
+      'withFriction',
+      'buildProtectedResourceMetadata',
+      'requireBearerAuth',
+      'validateListResponse',
+    ]) {
+      expect(names).toContain(name);
+    }
+    const core = readFileSync('dist/index.js', 'utf8');
+    expect(core).not.toMatch(/from ["']express["']/);
+    expect(core).not.toMatch(/oidc-provider/);
+  });
+
+  it('passes publint', () => {
+    const out = execFileSync('npx', ['publint', '--strict'], { encoding: 'utf8', timeout: 60_000 });
+    expect(out).not.toMatch(/error/i);
+  }, 90_000);
+});
