@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     express: 'src/express.ts',
     node: 'src/node.ts',
+    redis: 'src/redis.ts',
     cli: 'src/cli/main.ts',
   },
   format: ['esm'],
@@ -14,9 +15,13 @@ export default defineConfig({
       index: 'src/index.ts',
       express: 'src/express.ts',
       node: 'src/node.ts',
+      redis: 'src/redis.ts',
     },
   },
   clean: true,
   sourcemap: true,
   splitting: true,
+  // The demo (cli entry only) loads the test fixture's authorization server lazily; oidc-provider
+  // is a dev dependency and must stay an import, never bundled.
+  external: ['oidc-provider'],
 });

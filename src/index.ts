@@ -31,6 +31,10 @@ export {
   TokenRejectedError,
 } from './errors.js';
 export type {
+  AdaptiveControllerOptions,
+  FrictionControllerKind,
+} from './friction/adaptive-config.js';
+export type {
   ControllerConfig,
   ResolvedFrictionConfig,
   ToolFrictionConfig,

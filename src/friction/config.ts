@@ -6,6 +6,13 @@
  */
 
 import { invalidArg } from '../errors.js';
+import {
+  type AdaptiveControllerOptions,
+  type FrictionControllerKind,
+  type ResolvedAdaptiveOptions,
+  resolveAdaptiveOptions,
+  resolveControllerKind,
+} from './adaptive-config.js';
 
 /** @default 100 */
 export const DEFAULT_WINDOW_SIZE = 100;
@@ -59,6 +66,13 @@ export interface ControllerConfig {
   readonly saturationWindow?: number;
   /** Raise of the effective target per saturated step, in [0, 1]. @default 0.005 */
   readonly saturationReliefRate?: number;
+  /**
+   * The feedback loop: `'proportional'` (the Python package's, DESIGN §3.5) or `'adaptive'`
+   * (credit-based, rate-independent; see `adaptive-config.ts`). @default 'proportional'
+   */
+  readonly controller?: FrictionControllerKind;
+  /** Tuning of the `'adaptive'` controller. @default see {@link AdaptiveControllerOptions} */
+  readonly adaptive?: AdaptiveControllerOptions;
 }
 
 /** Friction settings of one tool (Python `ToolFrictionConfig`). */
@@ -120,7 +134,11 @@ export interface ResolvedGroup {
  * The validated, frozen configuration shared by the controller, the registry and the stores.
  * A shared store (Redis) receives it to run the same step.
  */
-export interface ResolvedFrictionConfig extends Required<ControllerConfig> {
+export interface ResolvedFrictionConfig
+  extends Required<Omit<ControllerConfig, 'controller' | 'adaptive'>> {
+  readonly controller: FrictionControllerKind;
+  /** Adaptive tuning (resolved for either controller; used by `'adaptive'` only). */
+  readonly adaptive: ResolvedAdaptiveOptions;
   readonly tools: readonly ResolvedTool[];
   readonly toolIndex: ReadonlyMap<string, number>;
   readonly groups: readonly ResolvedGroup[];
@@ -231,7 +249,9 @@ function resolveGroup(name: string, raw: unknown, index: ReadonlyMap<string, num
   });
 }
 
-function resolveControllerConfig(c: ControllerConfig): Required<ControllerConfig> {
+function resolveControllerConfig(
+  c: ControllerConfig,
+): Required<Omit<ControllerConfig, 'controller' | 'adaptive'>> {
   const max = Number.MAX_VALUE;
   return {
     windowSize: int(c.windowSize, 'windowSize', DEFAULT_WINDOW_SIZE, 1),
@@ -277,8 +297,17 @@ export function resolveFrictionConfig(input: FrictionConfigInput = {}): Resolved
   const groups = Object.entries(record(base.toolGroups, 'toolGroups')).map(([name, raw]) =>
     resolveGroup(name, raw, toolIndex),
   );
+  const tuning = resolveControllerConfig(base);
   return Object.freeze({
-    ...resolveControllerConfig(base),
+    ...tuning,
+    controller: resolveControllerKind(base.controller),
+    adaptive: resolveAdaptiveOptions(
+      base.adaptive,
+      tuning.deadZone,
+      tuning.timeDecayRate,
+      tools,
+      groups,
+    ),
     tools: Object.freeze(tools),
     toolIndex,
     groups: Object.freeze(groups),

@@ -1,12 +1,13 @@
 /**
- * `FrictionController`: the per-client proportional feedback loop of DESIGN §3.5, pure and
- * synchronous, with an injected clock.
+ * `FrictionController`: the per-client friction feedback loop (the proportional one of DESIGN
+ * §3.5, or the `'adaptive'` one), pure and synchronous, with an injected clock.
  *
  * @module
  */
 
 import { invalidArg } from '../errors.js';
 import type { Clock } from '../types.js';
+import { hasAdaptiveFields } from './adaptive-state.js';
 import {
   type FrictionConfigInput,
   type ResolvedFrictionConfig,
@@ -34,7 +35,9 @@ export interface FrictionControllerOptions extends FrictionConfigInput {
 
 /**
  * Adaptive friction for one client: tracks each tool's share of the last `windowSize` calls
- * (EMA-smoothed) and moves per-tool friction towards the configured target share.
+ * (EMA-smoothed) and moves per-tool friction towards the configured target share, with the
+ * `'proportional'` loop of DESIGN §3.5 (default) or the credit-based `'adaptive'` one
+ * (`controller` option).
  *
  * @example
  * ```ts
@@ -51,7 +54,8 @@ export class FrictionController {
   readonly #onSat: ((i: number) => void) | undefined;
 
   /**
-   * @param options - Controller settings, `toolConfigs`, `toolGroups`, `now`, `state`.
+   * @param options - Controller settings (including `controller` and `adaptive`),
+   *   `toolConfigs`, `toolGroups`, `now`, `state`.
    * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
    */
   constructor(options: FrictionControllerOptions = {}) {
@@ -61,10 +65,7 @@ export class FrictionController {
       throw invalidArg('ERR_INVALID_ARG_TYPE', 'The option "now" must be a function');
     }
     this.#now = now ?? Date.now;
-    this.#state =
-      state === undefined
-        ? createState(this.config)
-        : structuredClone(assertState(this.config, state));
+    this.#state = state === undefined ? createState(this.config) : this.#imported(state);
     const tools = this.config.tools;
     this.#onSat = onSaturation && ((i: number) => onSaturation(tools[i]!.name));
   }
@@ -102,6 +103,14 @@ export class FrictionController {
    */
   checkAndRecord(tool: string, t: number = this.#now()): FrictionResult {
     return checkAndRecordState(this.config, this.#state, tool, t, this.#onSat);
+  }
+
+  #imported(state: FrictionState): FrictionState {
+    const s = assertState(this.config, state);
+    if (this.config.controller === 'adaptive' && !hasAdaptiveFields(this.config, s)) {
+      throw invalidArg('ERR_INVALID_ARG_VALUE', 'The option "state" is not an adaptive state');
+    }
+    return structuredClone(s);
   }
 
   /** Status of every configured tool at `t`. */

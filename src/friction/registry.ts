@@ -32,7 +32,10 @@ export type OnStoreError = 'fail-closed' | 'fail-open';
 
 /** Options of {@link FrictionRegistry}. */
 export interface FrictionRegistryOptions {
-  /** Controller tuning shared by every client. @default Python defaults */
+  /**
+   * Controller tuning shared by every client; `controller: 'adaptive'` selects the adaptive
+   * loop. @default Python defaults, `controller: 'proportional'`
+   */
   readonly defaultConfig?: ControllerConfig;
   /** Limited tools; every other tool is only recorded. @default {} */
   readonly toolConfigs?: Readonly<Record<string, ToolFrictionConfig>>;

@@ -8,6 +8,14 @@
  * @internal
  */
 
+import {
+  adaptiveAfterRecord,
+  adaptiveBeforeRecord,
+  adaptiveCheck,
+  adaptivePeaks,
+  adaptiveRestore,
+  createAdaptiveFields,
+} from './adaptive-state.js';
 import type { ResolvedFrictionConfig } from './config.js';
 import { configuredResult, type FrictionResult, unconfiguredResult } from './decision.js';
 
@@ -46,12 +54,20 @@ export interface FrictionState {
   /** Names of unconfigured tools present in the window (`''` = free slot). */
   others: string[];
   otherCounts: number[];
+  /** `'adaptive'` controller only: credit per tool, in calls (see `adaptive-state.ts`). */
+  credit?: number[];
+  /** `'adaptive'` only: credit per group, in calls. */
+  groupCredit?: number[];
+  /** `'adaptive'` only: 1 while the tool's gate is closed. */
+  gate?: number[];
+  /** `'adaptive'` only: epoch ms when the tool's gate last closed. */
+  closedAt?: number[];
 }
 
 /** Fresh state for a configuration. */
 export function createState(cfg: ResolvedFrictionConfig): FrictionState {
   const k = cfg.tools.length;
-  return {
+  const s: FrictionState = {
     v: 1,
     n: 0,
     lastT: null,
@@ -69,6 +85,7 @@ export function createState(cfg: ResolvedFrictionConfig): FrictionState {
     others: [],
     otherCounts: [],
   };
+  return cfg.controller === 'adaptive' ? Object.assign(s, createAdaptiveFields(cfg)) : s;
 }
 
 /** Multiplicative time decay from the last recorded call to `t` (1 = none). */
@@ -100,10 +117,17 @@ export function checkState(
 ): FrictionResult {
   const i = cfg.toolIndex.get(name);
   if (i === undefined) return unconfiguredResult(name, rawRate(cfg, s, name));
-  return checkIndexed(cfg, s, i, decayFactor(cfg, s, t));
+  return checkIndexed(cfg, s, i, t, decayFactor(cfg, s, t));
 }
 
-function checkIndexed(cfg: ResolvedFrictionConfig, s: FrictionState, i: number, d: number) {
+function checkIndexed(
+  cfg: ResolvedFrictionConfig,
+  s: FrictionState,
+  i: number,
+  t: number,
+  d: number,
+): FrictionResult {
+  if (cfg.controller === 'adaptive') return adaptiveCheck(cfg, s, i, t);
   return configuredResult(cfg.tools[i]!, {
     friction: s.friction[i]! * d,
     ema: s.ema[i]! * d,
@@ -232,6 +256,15 @@ function recordIndexed(
   charge: boolean,
   onSaturation?: (toolIndex: number) => void,
 ): void {
+  if (cfg.controller === 'adaptive') {
+    adaptiveBeforeRecord(cfg, s, ti, t, charge);
+    pushWindow(cfg, s, name, ti);
+    s.n++;
+    adjustTools(cfg, s, false);
+    adaptiveAfterRecord(cfg, s, ti, t, onSaturation);
+    if (s.lastT === null || t > s.lastT) s.lastT = t;
+    return;
+  }
   if (d !== 1) {
     for (let i = 0; i < s.friction.length; i++) {
       s.friction[i] = s.friction[i]! * d;
@@ -270,7 +303,7 @@ export function checkAndRecordState(
   const result =
     ti === undefined
       ? unconfiguredResult(name, rawRate(cfg, s, name))
-      : checkIndexed(cfg, s, ti, d);
+      : checkIndexed(cfg, s, ti, t, d);
   if (result.allowed) recordIndexed(cfg, s, name, ti, t, d, true, onSaturation);
   return result;
 }
@@ -282,6 +315,7 @@ export function peakFrictions(
   t: number,
   min: number,
 ): Record<string, number> | undefined {
+  if (cfg.controller === 'adaptive') return adaptivePeaks(cfg, s, t, min);
   const d = decayFactor(cfg, s, t);
   let out: Record<string, number> | undefined;
   for (let i = 0; i < s.friction.length; i++) {
@@ -294,12 +328,20 @@ export function peakFrictions(
   return out;
 }
 
-/** Applies saved frictions as a floor (never lowering, clamped to [0, 1]). */
+/**
+ * Applies saved frictions as a floor (never lowering, clamped to [0, 1]). `t` (the time of the
+ * restore) lets the adaptive controller start its idle refill.
+ */
 export function restoreFrictions(
   cfg: ResolvedFrictionConfig,
   s: FrictionState,
   levels: Readonly<Record<string, number>>,
+  t?: number,
 ): void {
+  if (cfg.controller === 'adaptive') {
+    adaptiveRestore(cfg, s, levels, t);
+    return;
+  }
   for (const [name, value] of Object.entries(levels)) {
     const i = cfg.toolIndex.get(name);
     if (i === undefined || !(value > 0)) continue;

@@ -173,7 +173,7 @@ export class MemoryFrictionStore implements FrictionStateStore {
     this.#penalties.delete(key);
     if (p.expiresAt <= t) return;
     const levels = this.#decayed(p, t);
-    restoreFrictions(this.#spec.config, s, levels);
+    restoreFrictions(this.#spec.config, s, levels, t);
     events.push({ type: 'penalty_restored', clientKey: key, peakFriction: peakOf(levels) });
   }
 }

@@ -1,0 +1,269 @@
+/**
+ * The Lua body of the `'adaptive'` friction step (see `redis-adaptive-script.ts`, which
+ * prepends the prelude and the baked-in configuration). Same order of operations as
+ * `src/friction/state.ts` + `src/friction/adaptive-state.ts`, 1-based arrays.
+ *
+ * @module
+ * @internal
+ */
+
+/** Window bookkeeping and the fresh state (the layout of `FrictionState`). */
+const WINDOW_LUA = `
+local function fresh()
+  local s = {n = 0, spent = 0, friction = {}, ema = {}, target = {}, satCount = {},
+    satFlag = {}, groupEma = {}, ring = {}, head = 0, size = 0, counts = {}, others = {},
+    otherCounts = {}, credit = {}, groupCredit = {}, gate = {}, closedAt = {}}
+  for i = 1, K do
+    s.friction[i] = 0; s.ema[i] = 0; s.target[i] = TARGET[i]
+    s.satCount[i] = 0; s.satFlag[i] = 0; s.counts[i] = 0
+    s.credit[i] = TBURST[i]; s.gate[i] = 0; s.closedAt[i] = 0
+  end
+  for g = 1, #GROUPS do s.groupEma[g] = 0; s.groupCredit[g] = GBURST[g] end
+  for i = 1, W do s.ring[i] = -1 end
+  return s
+end
+
+local function otherSlot(s, name)
+  for j = 1, #s.others do if s.others[j] == name then return j end end
+  return nil
+end
+
+local function rawRate(s, name)
+  if s.size == 0 then return 0 end
+  local j = otherSlot(s, name)
+  if j == nil then return 0 end
+  return s.otherCounts[j] / s.size
+end
+
+local function pushWindow(s, name, ti)
+  if s.size == W then
+    local old = s.ring[s.head + 1]
+    if old < K then
+      s.counts[old + 1] = s.counts[old + 1] - 1
+    else
+      local j = old - K + 1
+      s.otherCounts[j] = s.otherCounts[j] - 1
+      if s.otherCounts[j] == 0 then s.others[j] = '' end
+    end
+  else
+    s.size = s.size + 1
+  end
+  local slot = ti
+  if ti ~= nil then
+    s.counts[ti + 1] = s.counts[ti + 1] + 1
+  else
+    local j = otherSlot(s, name)
+    if j == nil then
+      j = otherSlot(s, '')
+      if j == nil then
+        j = #s.others + 1
+        s.others[j] = name
+        s.otherCounts[j] = 0
+      else
+        s.others[j] = name
+      end
+    end
+    s.otherCounts[j] = s.otherCounts[j] + 1
+    slot = K + j - 1
+  end
+  s.ring[s.head + 1] = slot
+  s.head = (s.head + 1) % W
+end
+`;
+
+/** Credit, friction, gate and the check. */
+const CONTROL_LUA = `
+local function emaDecay(s, t)
+  if LAMBDA <= 0 or s.lastT == nil or not (t > s.lastT) then return 1 end
+  return fexp((-LAMBDA * (t - s.lastT)) / 1000)
+end
+
+local function refillFactor(s, t)
+  if LAMBDA <= 0 or s.lastT == nil then return 1 end
+  local idle = t - s.lastT - GRACE
+  if idle > 0 then return fexp((-LAMBDA * idle) / 1000) end
+  return 1
+end
+
+local function refilled(c, b, r)
+  if r == 1 then return c end
+  return b - (b - c) * r
+end
+
+local function toolFriction(s, i, r)
+  local f = 1 - refilled(s.credit[i], TBURST[i], r) / TBURST[i]
+  for g = 1, #GROUPS do
+    local G = GROUPS[g]
+    if G.weight > 0 and G.has[i] then
+      f = math.max(f, 1 - refilled(s.groupCredit[g], GBURST[g], r) / GBURST[g])
+    end
+  end
+  return math.min(1, math.max(0, f))
+end
+
+local function reopenCredit(b, h) return (1 - h) * b + math.min(1, (h * b) / 2) end
+
+local function recovered(s, i, r)
+  local h = HARD[i]
+  if refilled(s.credit[i], TBURST[i], r) < reopenCredit(TBURST[i], h) then return false end
+  for g = 1, #GROUPS do
+    local G = GROUPS[g]
+    if G.weight > 0 and G.has[i] then
+      if refilled(s.groupCredit[g], GBURST[g], r) < reopenCredit(GBURST[g], h) then
+        return false
+      end
+    end
+  end
+  return true
+end
+
+local function allowedNow(s, i, t)
+  local r = refillFactor(s, t)
+  local f = toolFriction(s, i, r)
+  local blocked
+  if s.gate[i] ~= 1 then
+    blocked = f >= HARD[i]
+  else
+    blocked = t < s.closedAt[i] + MIN_BLOCK or not recovered(s, i, r)
+  end
+  if blocked then return false end
+  return (BUDGET - s.spent) >= (MINC[i] + f * (MAXC[i] - MINC[i]))
+end
+
+local function detectSaturation(s, sat)
+  if SAT_W <= 0 then return end
+  for i = 1, K do
+    local c = 0
+    if s.friction[i] >= SAT_T then c = s.satCount[i] + 1 end
+    s.satCount[i] = c
+    if c >= SAT_W then
+      if s.satFlag[i] == 0 then
+        s.satFlag[i] = 1
+        sat[#sat + 1] = i
+      end
+      s.target[i] = math.min(s.target[i] + SAT_R, 1)
+    end
+  end
+end
+
+local function record(s, name, ti, t, charge, sat)
+  local r = refillFactor(s, t)
+  if r ~= 1 then
+    for i = 1, K do s.credit[i] = refilled(s.credit[i], TBURST[i], r) end
+    for g = 1, #GROUPS do s.groupCredit[g] = refilled(s.groupCredit[g], GBURST[g], r) end
+  end
+  local d = emaDecay(s, t)
+  if d ~= 1 then for i = 1, K do s.ema[i] = s.ema[i] * d end end
+  if charge and ti ~= nil then
+    local i = ti + 1
+    s.spent = s.spent + (MINC[i] + toolFriction(s, i, 1) * (MAXC[i] - MINC[i]))
+  end
+  pushWindow(s, name, ti)
+  s.n = s.n + 1
+  local size = s.size
+  for i = 1, K do s.ema[i] = ALPHA * (s.counts[i] / size) + (1 - ALPHA) * s.ema[i] end
+  for i = 1, K do
+    local cost = 0
+    if ti ~= nil and ti + 1 == i then cost = 1 end
+    s.credit[i] = math.min(TBURST[i], math.max(0, s.credit[i] + (s.target[i] + TOL) - cost))
+  end
+  for g = 1, #GROUPS do
+    local G = GROUPS[g]
+    local cost = 0
+    if ti ~= nil and G.has[ti + 1] then cost = 1 end
+    s.groupCredit[g] = math.min(GBURST[g],
+      math.max(0, s.groupCredit[g] + (G.target + TOL) - cost))
+  end
+  for i = 1, K do s.friction[i] = toolFriction(s, i, 1) end
+  detectSaturation(s, sat)
+  if ti ~= nil then s.gate[ti + 1] = 0 end
+  for i = 1, K do
+    if s.gate[i] == 0 and s.friction[i] >= HARD[i] then
+      s.gate[i] = 1
+      s.closedAt[i] = t
+    end
+  end
+  if s.lastT == nil or t > s.lastT then s.lastT = t end
+end
+`;
+
+/** Encoding, TTL, the view and the entry point. */
+const MAIN_LUA = `
+local function encode(s)
+  local others = {}
+  for j = 1, #s.others do others[j] = cjson.encode(s.others[j]) end
+  local lastT = 'null'
+  if s.lastT ~= nil then lastT = num(s.lastT) end
+  return '{"v":1,"n":' .. num(s.n) .. ',"lastT":' .. lastT .. ',"spent":' .. num(s.spent)
+    .. ',"friction":' .. numArray(s.friction) .. ',"ema":' .. numArray(s.ema)
+    .. ',"target":' .. numArray(s.target) .. ',"satCount":' .. numArray(s.satCount)
+    .. ',"satFlag":' .. numArray(s.satFlag) .. ',"groupEma":' .. numArray(s.groupEma)
+    .. ',"ring":' .. numArray(s.ring) .. ',"head":' .. num(s.head) .. ',"size":' .. num(s.size)
+    .. ',"counts":' .. numArray(s.counts) .. ',"others":[' .. table.concat(others, ',')
+    .. '],"otherCounts":' .. numArray(s.otherCounts) .. ',"credit":' .. numArray(s.credit)
+    .. ',"groupCredit":' .. numArray(s.groupCredit) .. ',"gate":' .. numArray(s.gate)
+    .. ',"closedAt":' .. numArray(s.closedAt) .. '}'
+end
+
+local function ttlOf(s)
+  if PENALTY_TTL > CLIENT_TTL then
+    for i = 1, K do
+      if s.friction[i] >= PENALTY_MIN and s.friction[i] > 0 then return PENALTY_TTL end
+    end
+  end
+  return CLIENT_TTL
+end
+
+local function view(s, name, ti)
+  if ti == nil then return {'u', num(rawRate(s, name))} end
+  local i = ti + 1
+  local lastT = ''
+  if s.lastT ~= nil then lastT = num(s.lastT) end
+  local out = {'c', num(s.ema[i]), num(s.target[i]), num(s.satFlag[i]), num(s.spent),
+    num(s.gate[i]), num(s.closedAt[i]), lastT, num(s.credit[i])}
+  for g = 1, #GROUPS do out[#out + 1] = num(s.groupCredit[g]) end
+  return out
+end
+
+local key, name, t, mode = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local raw = redis.call('GET', key)
+local s, created = nil, 0
+if raw then
+  s = cjson.decode(raw)
+  if s.lastT == cjson.null then s.lastT = nil end
+  if s.v ~= 1 or #s.friction ~= K or #s.ring ~= W or #s.groupEma ~= #GROUPS
+    or type(s.credit) ~= 'table' or #s.credit ~= K or #s.groupCredit ~= #GROUPS then
+    s = nil
+  end
+end
+if s == nil then s = fresh(); created = 1 end
+local ti = INDEX[name]
+local sat = {}
+local allowed = 1
+local v
+if mode == 'check-and-record' then
+  v = view(s, name, ti)
+  if ti ~= nil and not allowedNow(s, ti + 1, t) then allowed = 0 end
+  if allowed == 1 then record(s, name, ti, t, true, sat) end
+else
+  record(s, name, ti, t, false, sat)
+  v = view(s, name, ti)
+end
+if allowed == 1 or created == 1 then
+  redis.call('SET', key, encode(s), 'PX', ttlOf(s))
+else
+  redis.call('PEXPIRE', key, ttlOf(s))
+end
+local out = {created, allowed, v[1], #sat}
+for j = 2, #v do out[#out + 1] = v[j] end
+for j = 1, #sat do
+  local i = sat[j]
+  out[#out + 1] = i - 1
+  out[#out + 1] = num(s.friction[i])
+  out[#out + 1] = num(s.target[i])
+end
+return out
+`;
+
+/** The whole step body. */
+export const ADAPTIVE_STEP_LUA = `${WINDOW_LUA}${CONTROL_LUA}${MAIN_LUA}`;

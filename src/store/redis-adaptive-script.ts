@@ -1,0 +1,158 @@
+/**
+ * The Lua script of one friction step for the `'adaptive'` controller, beside the proportional
+ * one (`redis-friction-script.ts`), with the same KEYS/ARGV and the same storage: the
+ * {@link FrictionState} JSON (round-trip-exact numbers) including the adaptive fields, so
+ * `status()` reads it with `JSON.parse`. It runs the decision and the record of
+ * `src/friction/adaptive-state.ts` operation for operation (only `exp`, through the
+ * bit-identical `fexp`), and replies with the raw inputs of the check so that the result
+ * (including the `retryAfterMs`, which needs a logarithm) is built by the very same TypeScript
+ * as in the memory store: {@link parseAdaptiveReply}.
+ *
+ * Wiring (in the Redis binding): `cfg.controller === 'adaptive'` → this script and
+ * `parseAdaptiveReply` instead of `proportionalStepScript` and its reply reader.
+ *
+ * @module
+ * @internal
+ */
+
+import type { ResolvedFrictionConfig } from '../friction/config.js';
+import { type FrictionResult, unconfiguredResult } from '../friction/decision.js';
+import { checkState, type FrictionState } from '../friction/state.js';
+import { ADAPTIVE_STEP_LUA } from './redis-adaptive-lua.js';
+import type { FrictionScriptTtls } from './redis-friction-script.js';
+import { LUA_PRELUDE, luaNumber, luaNumbers, luaString } from './redis-lua-lib.js';
+import type { FrictionSaturation } from './types.js';
+
+function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
+  const tools = cfg.tools;
+  const a = cfg.adaptive;
+  const index = tools.map((t, i) => `[${luaString(t.name)}]=${i}`).join(',');
+  const groups = cfg.groups
+    .map((g) => {
+      const has = g.members.map((m) => `[${m + 1}]=true`).join(',');
+      return `{has={${has}},target=${luaNumber(g.aggregateTarget)},weight=${luaNumber(g.pressureWeight)}}`;
+    })
+    .join(',');
+  return `
+local K = ${tools.length}
+local W = ${cfg.windowSize}
+local ALPHA = ${luaNumber(cfg.emaAlpha)}
+local LAMBDA = ${luaNumber(cfg.timeDecayRate)}
+local BUDGET = ${luaNumber(cfg.defaultBudget)}
+local SAT_T = ${luaNumber(cfg.saturationThreshold)}
+local SAT_W = ${luaNumber(cfg.saturationWindow)}
+local SAT_R = ${luaNumber(cfg.saturationReliefRate)}
+local TOL = ${luaNumber(a.tolerance)}
+local MIN_BLOCK = ${luaNumber(a.minBlockMs)}
+local GRACE = ${luaNumber(a.idleGraceMs)}
+local TBURST = ${luaNumbers(a.toolBurst)}
+local GBURST = ${luaNumbers(a.groupBurst)}
+local INDEX = {${index}}
+local TARGET = ${luaNumbers(tools.map((t) => t.targetRate))}
+local MINC = ${luaNumbers(tools.map((t) => t.minCost))}
+local MAXC = ${luaNumbers(tools.map((t) => t.maxCost))}
+local HARD = ${luaNumbers(tools.map((t) => t.hardBlockThreshold))}
+local GROUPS = {${groups}}
+local CLIENT_TTL = ${Math.ceil(ttl.clientTtlMs)}
+local PENALTY_TTL = ${Math.ceil(ttl.penaltyTtlMs)}
+local PENALTY_MIN = ${luaNumber(ttl.penaltyMinFriction)}
+`;
+}
+
+/**
+ * The adaptive controller's step script for `cfg`. KEYS[1] = the client's state key;
+ * ARGV = tool name, time (epoch ms), mode (`check-and-record` | `record`). Reply:
+ * `{created, allowed, 'u', nSat, rawRate}` for an unconfigured tool, else `{created, allowed,
+ * 'c', nSat, ema, target, satFlag, spent, gate, closedAt, lastT | '', credit, groupCredit…}`,
+ * followed by `nSat` triples `(toolIndex, friction, effectiveTarget)`.
+ */
+export function adaptiveStepScript(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
+  return `${LUA_PRELUDE}${configLua(cfg, ttl)}${ADAPTIVE_STEP_LUA}`;
+}
+
+/** A parsed reply of {@link adaptiveStepScript}. */
+export interface AdaptiveReply {
+  /** The client's state was created by this step. */
+  readonly created: boolean;
+  readonly result: FrictionResult;
+  readonly saturated: readonly FrictionSaturation[];
+}
+
+function bad(): Error {
+  return new TypeError('Unexpected reply from the adaptive friction script');
+}
+
+/** Rebuilds the part of the state the check reads, for tool `i`, from the reply fields. */
+function viewState(cfg: ResolvedFrictionConfig, i: number, f: readonly number[]): FrictionState {
+  const k = cfg.tools.length;
+  const at = (v: number) => {
+    const arr = new Array<number>(k).fill(0);
+    arr[i] = v;
+    return arr;
+  };
+  const [ema, target, satFlag, spent, gate, closedAt, lastT, credit, ...groupCredit] = f;
+  return {
+    v: 1,
+    n: 0,
+    lastT: Number.isNaN(lastT!) ? null : lastT!,
+    spent: spent!,
+    friction: at(0),
+    ema: at(ema!),
+    target: at(target!),
+    satCount: at(0),
+    satFlag: at(satFlag!),
+    groupEma: [],
+    ring: [],
+    head: 0,
+    size: 0,
+    counts: at(0),
+    others: [],
+    otherCounts: [],
+    credit: at(credit!),
+    groupCredit,
+    gate: at(gate!),
+    closedAt: at(closedAt!),
+  };
+}
+
+/**
+ * Turns a reply of {@link adaptiveStepScript} into the step's result, with the same code as the
+ * memory store (`checkState`), so both stores give identical results.
+ *
+ * @param cfg - The configuration the script was generated for (`controller: 'adaptive'`).
+ * @param tool - The tool of the step.
+ * @param t - The time of the step, epoch ms.
+ * @param reply - The raw script reply.
+ * @throws TypeError when the reply does not have the expected shape.
+ */
+export function parseAdaptiveReply(
+  cfg: ResolvedFrictionConfig,
+  tool: string,
+  t: number,
+  reply: unknown,
+): AdaptiveReply {
+  if (!Array.isArray(reply) || reply.length < 5) throw bad();
+  const created = reply[0] === 1;
+  const nSat = Number(reply[3]);
+  const i = cfg.toolIndex.get(tool);
+  const nFields = reply[2] === 'u' ? 1 : 8 + cfg.groups.length;
+  const kindOk = reply[2] === 'u' ? i === undefined : reply[2] === 'c' && i !== undefined;
+  if (!kindOk || reply.length !== 4 + nFields + 3 * nSat) throw bad();
+  const fields = reply.slice(4, 4 + nFields).map((x) => (x === '' ? Number.NaN : Number(x)));
+  const result =
+    i === undefined
+      ? unconfiguredResult(tool, fields[0]!)
+      : checkState(cfg, viewState(cfg, i, fields), tool, t);
+  const saturated: FrictionSaturation[] = [];
+  for (let j = 4 + nFields; j + 2 < reply.length; j += 3) {
+    const sat = cfg.tools[Number(reply[j])];
+    if (sat === undefined) throw bad();
+    saturated.push({
+      toolName: sat.name,
+      friction: Number(reply[j + 1]),
+      targetRate: sat.targetRate,
+      effectiveTarget: Number(reply[j + 2]),
+    });
+  }
+  return { created, result, saturated };
+}

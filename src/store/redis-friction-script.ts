@@ -1,0 +1,296 @@
+/**
+ * The Lua script of one friction step for the proportional controller (DESIGN §3.5), generated
+ * per configuration: the tuning, the tools and the groups are baked in as constants, so a call
+ * sends only the tool name, the time and the mode. It runs exactly the math of
+ * `src/friction/state.ts` over exactly its `FrictionState` layout, so the memory store and Redis
+ * give bit-identical frictions. The state is stored with `cmsgpack` (exact doubles; 4–5× faster
+ * to decode and encode than JSON in Redis Lua, see BENCHMARKS.md); the read script returns it as
+ * `FrictionState` JSON with round-trip-exact numbers (`%.17g`).
+ *
+ * A second controller gets its own script module beside this one.
+ *
+ * @module
+ * @internal
+ */
+
+import type { ResolvedFrictionConfig } from '../friction/config.js';
+import { LUA_PRELUDE, luaNumber, luaNumbers, luaString } from './redis-lua-lib.js';
+
+/** Key lifetimes baked into the script. */
+export interface FrictionScriptTtls {
+  /** Idle lifetime of a client's state, ms (integer ≥ 1). */
+  readonly clientTtlMs: number;
+  /** Lifetime of a state holding a penalty (friction ≥ `penaltyMinFriction`), ms; 0 = none. */
+  readonly penaltyTtlMs: number;
+  readonly penaltyMinFriction: number;
+}
+
+function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
+  const tools = cfg.tools;
+  const index = tools.map((t, i) => `[${luaString(t.name)}]=${i}`).join(',');
+  const groups = cfg.groups
+    .map(
+      (g) =>
+        `{members=${luaNumbers(g.members.map((m) => m + 1))},size=${luaNumber(g.size)},` +
+        `target=${luaNumber(g.aggregateTarget)},weight=${luaNumber(g.pressureWeight)}}`,
+    )
+    .join(',');
+  return `
+local K = ${tools.length}
+local W = ${cfg.windowSize}
+local ALPHA = ${luaNumber(cfg.emaAlpha)}
+local KAPPA = ${luaNumber(cfg.adjustmentRate)}
+local BETA = ${luaNumber(cfg.asymmetricDecay)}
+local DEADZONE = ${luaNumber(cfg.deadZone)}
+local WARMUP = ${luaNumber(cfg.warmupCalls)}
+local LAMBDA = ${luaNumber(cfg.timeDecayRate)}
+local BUDGET = ${luaNumber(cfg.defaultBudget)}
+local SAT_T = ${luaNumber(cfg.saturationThreshold)}
+local SAT_W = ${luaNumber(cfg.saturationWindow)}
+local SAT_R = ${luaNumber(cfg.saturationReliefRate)}
+local INDEX = {${index}}
+local TARGET = ${luaNumbers(tools.map((t) => t.targetRate))}
+local MINC = ${luaNumbers(tools.map((t) => t.minCost))}
+local MAXC = ${luaNumbers(tools.map((t) => t.maxCost))}
+local HARD = ${luaNumbers(tools.map((t) => t.hardBlockThreshold))}
+local GROUPS = {${groups}}
+local CLIENT_TTL = ${Math.ceil(ttl.clientTtlMs)}
+local PENALTY_TTL = ${Math.ceil(ttl.penaltyTtlMs)}
+local PENALTY_MIN = ${luaNumber(ttl.penaltyMinFriction)}
+`;
+}
+
+/** The state as `FrictionState` JSON with round-trip-exact numbers. */
+const ENCODE_LUA = `
+local function encode(s)
+  local others = {}
+  for j = 1, #s.others do others[j] = cjson.encode(s.others[j]) end
+  local lastT = 'null'
+  if s.lastT ~= nil then lastT = num(s.lastT) end
+  return '{"v":1,"n":' .. num(s.n) .. ',"lastT":' .. lastT .. ',"spent":' .. num(s.spent)
+    .. ',"friction":' .. numArray(s.friction) .. ',"ema":' .. numArray(s.ema)
+    .. ',"target":' .. numArray(s.target) .. ',"satCount":' .. numArray(s.satCount)
+    .. ',"satFlag":' .. numArray(s.satFlag) .. ',"groupEma":' .. numArray(s.groupEma)
+    .. ',"ring":' .. numArray(s.ring) .. ',"head":' .. num(s.head) .. ',"size":' .. num(s.size)
+    .. ',"counts":' .. numArray(s.counts) .. ',"others":[' .. table.concat(others, ',')
+    .. '],"otherCounts":' .. numArray(s.otherCounts) .. '}'
+end
+
+`;
+
+/** The controller step: same order of operations as `state.ts`, 1-based arrays. */
+const STEP_LUA = `
+local function fresh()
+  local s = {v = 1, n = 0, spent = 0, friction = {}, ema = {}, target = {}, satCount = {},
+    satFlag = {}, groupEma = {}, ring = {}, head = 0, size = 0, counts = {}, others = {},
+    otherCounts = {}}
+  for i = 1, K do
+    s.friction[i] = 0; s.ema[i] = 0; s.target[i] = TARGET[i]
+    s.satCount[i] = 0; s.satFlag[i] = 0; s.counts[i] = 0
+  end
+  for g = 1, #GROUPS do s.groupEma[g] = 0 end
+  for i = 1, W do s.ring[i] = -1 end
+  return s
+end
+
+local function decay(s, t)
+  if LAMBDA <= 0 or s.lastT == nil or not (t > s.lastT) then return 1 end
+  return fexp((-LAMBDA * (t - s.lastT)) / 1000)
+end
+
+local function otherSlot(s, name)
+  for j = 1, #s.others do if s.others[j] == name then return j end end
+  return nil
+end
+
+local function rawRate(s, name)
+  if s.size == 0 then return 0 end
+  local j = otherSlot(s, name)
+  if j == nil then return 0 end
+  return s.otherCounts[j] / s.size
+end
+
+local function pushWindow(s, name, ti)
+  if s.size == W then
+    local old = s.ring[s.head + 1]
+    if old < K then
+      s.counts[old + 1] = s.counts[old + 1] - 1
+    else
+      local j = old - K + 1
+      s.otherCounts[j] = s.otherCounts[j] - 1
+      if s.otherCounts[j] == 0 then s.others[j] = '' end
+    end
+  else
+    s.size = s.size + 1
+  end
+  local slot = ti
+  if ti ~= nil then
+    s.counts[ti + 1] = s.counts[ti + 1] + 1
+  else
+    local j = otherSlot(s, name)
+    if j == nil then
+      j = otherSlot(s, '')
+      if j == nil then
+        j = #s.others + 1
+        s.others[j] = name
+        s.otherCounts[j] = 0
+      else
+        s.others[j] = name
+      end
+    end
+    s.otherCounts[j] = s.otherCounts[j] + 1
+    slot = K + j - 1
+  end
+  s.ring[s.head + 1] = slot
+  s.head = (s.head + 1) % W
+end
+
+local function adjustTools(s, warm)
+  local size = s.size
+  for i = 1, K do
+    local e = ALPHA * (s.counts[i] / size) + (1 - ALPHA) * s.ema[i]
+    s.ema[i] = e
+    if warm then
+      local err = e - s.target[i]
+      if not (math.abs(err) < DEADZONE) then
+        local delta = KAPPA * err
+        if delta < 0 then delta = delta * BETA end
+        s.friction[i] = math.min(1, math.max(0, s.friction[i] + delta))
+      end
+    end
+  end
+end
+
+local function detectSaturation(s, sat)
+  if SAT_W <= 0 then return end
+  for i = 1, K do
+    local c = 0
+    if s.friction[i] >= SAT_T then c = s.satCount[i] + 1 end
+    s.satCount[i] = c
+    if c >= SAT_W then
+      if s.satFlag[i] == 0 then
+        s.satFlag[i] = 1
+        sat[#sat + 1] = i
+      end
+      s.target[i] = math.min(s.target[i] + SAT_R, 1)
+    end
+  end
+end
+
+local function applyGroupPressure(s)
+  for g = 1, #GROUPS do
+    local G = GROUPS[g]
+    local agg = 0
+    for m = 1, #G.members do agg = agg + s.ema[G.members[m]] end
+    local ge = ALPHA * agg + (1 - ALPHA) * s.groupEma[g]
+    s.groupEma[g] = ge
+    local err = ge - G.target
+    if err > DEADZONE then
+      for m = 1, #G.members do
+        local i = G.members[m]
+        local share
+        if agg > 0 then share = s.ema[i] / agg else share = 1 / G.size end
+        local f = s.friction[i] + KAPPA * err * share * G.weight
+        s.friction[i] = math.min(1, math.max(0, f))
+      end
+    end
+  end
+end
+
+local function record(s, name, ti, t, d, charge, sat)
+  if d ~= 1 then
+    for i = 1, K do
+      s.friction[i] = s.friction[i] * d
+      s.ema[i] = s.ema[i] * d
+    end
+  end
+  if charge and ti ~= nil then
+    local i = ti + 1
+    s.spent = s.spent + (MINC[i] + s.friction[i] * (MAXC[i] - MINC[i]))
+  end
+  pushWindow(s, name, ti)
+  s.n = s.n + 1
+  local warm = s.n >= WARMUP
+  adjustTools(s, warm)
+  if warm then
+    detectSaturation(s, sat)
+    applyGroupPressure(s)
+  end
+  if s.lastT == nil or t > s.lastT then s.lastT = t end
+end
+
+local function ttlOf(s)
+  if PENALTY_TTL > CLIENT_TTL then
+    for i = 1, K do
+      if s.friction[i] >= PENALTY_MIN and s.friction[i] > 0 then return PENALTY_TTL end
+    end
+  end
+  return CLIENT_TTL
+end
+
+-- The view a check sees: {kind, a, b, c, d, e} (see redis-friction.ts).
+local function view(s, name, ti, d)
+  if ti == nil then return {'u', num(rawRate(s, name)), '0', '0', '0', '0'} end
+  local i = ti + 1
+  return {'c', num(s.friction[i] * d), num(s.ema[i] * d), num(s.target[i]),
+    num(s.satFlag[i]), num(s.spent)}
+end
+
+local key, name, t, mode = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local raw = redis.call('GET', key)
+local s, created = nil, 0
+if raw then
+  s = cmsgpack.unpack(raw)
+  if s.v ~= 1 or #s.friction ~= K or #s.ring ~= W or #s.groupEma ~= #GROUPS then s = nil end
+end
+if s == nil then s = fresh(); created = 1 end
+local ti = INDEX[name]
+local d = decay(s, t)
+local sat = {}
+local allowed = 1
+local v
+if mode == 'check-and-record' then
+  v = view(s, name, ti, d)
+  if ti ~= nil then
+    local i = ti + 1
+    local f = s.friction[i] * d
+    local cost = MINC[i] + f * (MAXC[i] - MINC[i])
+    if f >= HARD[i] or not ((BUDGET - s.spent) >= cost) then allowed = 0 end
+  end
+  if allowed == 1 then record(s, name, ti, t, d, true, sat) end
+else
+  record(s, name, ti, t, d, false, sat)
+  v = view(s, name, ti, decay(s, t))
+end
+if allowed == 1 or created == 1 then
+  redis.call('SET', key, cmsgpack.pack(s), 'PX', ttlOf(s))
+else
+  redis.call('PEXPIRE', key, ttlOf(s))
+end
+local out = {created, allowed, v[1], v[2], v[3], v[4], v[5], v[6]}
+for j = 1, #sat do
+  local i = sat[j]
+  out[#out + 1] = i - 1
+  out[#out + 1] = num(s.friction[i])
+  out[#out + 1] = num(s.target[i])
+end
+return out
+`;
+
+/**
+ * The proportional controller's step script for `cfg`. KEYS[1] = the client's state key;
+ * ARGV = tool name, time (epoch ms), mode (`check-and-record` | `record`).
+ */
+export function proportionalStepScript(
+  cfg: ResolvedFrictionConfig,
+  ttl: FrictionScriptTtls,
+): string {
+  return `${LUA_PRELUDE}${configLua(cfg, ttl)}${STEP_LUA}`;
+}
+
+/** Reads a state (KEYS[1]) as `FrictionState` JSON, or nil when absent. */
+export const STATE_READ_SCRIPT = `${LUA_PRELUDE}${ENCODE_LUA}
+local raw = redis.call('GET', KEYS[1])
+if not raw then return false end
+return encode(cmsgpack.unpack(raw))
+`;

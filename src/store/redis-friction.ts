@@ -1,0 +1,152 @@
+/**
+ * The Redis store's {@link FrictionStateStore}: each step is one `EVALSHA` of the controller
+ * script (`redis-friction-script.ts`) on one key, so it is atomic across replicas and never
+ * loses an update. Redis does the bookkeeping by key expiry instead of an LRU: a client's state
+ * lives `clientTtlMs` after its last call, or `penaltyTtlMs` while it holds a penalty, so there
+ * is no eviction (and no penalty capture/restore events) to report.
+ *
+ * @module
+ * @internal
+ */
+
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { AuthflowError } from '../errors.js';
+import type { ResolvedFrictionConfig } from '../friction/config.js';
+import {
+  configuredResult,
+  type FrictionClientStatus,
+  type FrictionResult,
+  unconfiguredResult,
+} from '../friction/decision.js';
+import { assertState, statusState } from '../friction/state-status.js';
+import { type LuaScript, luaScript, type RedisCommands } from './redis-commands.js';
+import { proportionalStepScript, STATE_READ_SCRIPT } from './redis-friction-script.js';
+import type {
+  FrictionSaturation,
+  FrictionStateStore,
+  FrictionStepMode,
+  FrictionStepOutcome,
+  FrictionStoreSpec,
+} from './types.js';
+
+/** Most client keys remembered locally for `size`. */
+const MAX_KNOWN_CLIENTS = 10_000;
+const NONE: readonly never[] = Object.freeze([]);
+const READ = luaScript(STATE_READ_SCRIPT);
+
+/** A short, stable fingerprint of a proportional configuration (part of every state key). */
+export function configFingerprint(cfg: ResolvedFrictionConfig): string {
+  const { toolIndex: _index, adaptive: _adaptive, ...rest } = cfg;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+}
+
+function badReply(): AuthflowError {
+  return new AuthflowError('ERR_STORE_UNAVAILABLE', 'Unexpected reply from the Redis script');
+}
+
+/** The Redis friction binding. @internal */
+export class RedisFrictionStore implements FrictionStateStore {
+  readonly #cmds: RedisCommands;
+  readonly #cfg: ResolvedFrictionConfig;
+  readonly #keyBase: string;
+  readonly #script: LuaScript;
+  readonly #known: LRUCache<string, true>;
+
+  constructor(
+    cmds: RedisCommands,
+    spec: FrictionStoreSpec,
+    keyPrefix: string,
+    clientTtlMs: number,
+  ) {
+    this.#cmds = cmds;
+    this.#cfg = spec.config;
+    this.#keyBase = `${keyPrefix}friction:${configFingerprint(spec.config)}:`;
+    this.#script = luaScript(
+      proportionalStepScript(spec.config, {
+        clientTtlMs,
+        penaltyTtlMs: spec.penaltyTtlMs,
+        penaltyMinFriction: spec.penaltyMinFriction,
+      }),
+    );
+    this.#known = new LRUCache({
+      max: Math.min(spec.maxClients, MAX_KNOWN_CLIENTS),
+      ttl: clientTtlMs,
+    });
+  }
+
+  /** Distinct clients this process stepped within their idle TTL (at most 10 000). */
+  get size(): number {
+    return this.#known.size;
+  }
+
+  /** The Redis key of a client's state. */
+  keyOf(clientKey: string): string {
+    return this.#keyBase + clientKey;
+  }
+
+  async step(
+    clientKey: string,
+    tool: string,
+    nowMs: number,
+    mode: FrictionStepMode,
+  ): Promise<FrictionStepOutcome> {
+    const reply = await this.#cmds.evalScript(
+      this.#script,
+      [this.keyOf(clientKey)],
+      [tool, String(nowMs), mode],
+    );
+    if (!Array.isArray(reply) || reply.length < 8) throw badReply();
+    this.#known.set(clientKey, true);
+    const result = this.#result(tool, reply);
+    const saturated = reply.length > 8 ? this.#saturated(reply.slice(8)) : NONE;
+    const events =
+      reply[0] === 1
+        ? [{ type: 'created' as const, clientKey, totalClients: this.#known.size }]
+        : NONE;
+    return { result, saturated, events };
+  }
+
+  async status(clientKey: string, nowMs: number): Promise<FrictionClientStatus | undefined> {
+    const raw = await this.#cmds.evalScript(READ, [this.keyOf(clientKey)], []);
+    if (raw === null) return undefined;
+    if (typeof raw !== 'string') throw badReply();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw badReply();
+    }
+    return statusState(this.#cfg, assertState(this.#cfg, parsed), nowMs);
+  }
+
+  #result(tool: string, r: readonly unknown[]): FrictionResult {
+    const cfg = this.#cfg;
+    if (r[2] === 'u') return unconfiguredResult(tool, Number(r[3]));
+    const i = cfg.toolIndex.get(tool);
+    if (i === undefined) throw badReply();
+    return configuredResult(cfg.tools[i]!, {
+      friction: Number(r[3]),
+      ema: Number(r[4]),
+      effectiveTarget: Number(r[5]),
+      saturated: r[6] === '1',
+      budgetRemaining: cfg.defaultBudget - Number(r[7]),
+      decayPerMs: cfg.timeDecayRate / 1000,
+    });
+  }
+
+  #saturated(rest: readonly unknown[]): FrictionSaturation[] {
+    const out: FrictionSaturation[] = [];
+    for (let j = 0; j + 2 < rest.length; j += 3) {
+      const tool = this.#cfg.tools[Number(rest[j])];
+      if (tool === undefined) throw badReply();
+      out.push({
+        toolName: tool.name,
+        friction: Number(rest[j + 1]),
+        targetRate: tool.targetRate,
+        effectiveTarget: Number(rest[j + 2]),
+      });
+    }
+    return out;
+  }
+}

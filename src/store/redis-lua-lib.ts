@@ -1,0 +1,89 @@
+/**
+ * Lua building blocks shared by the Redis friction scripts: an `exp` that is bit-for-bit
+ * JavaScript's `Math.exp`, exact number formatting, and literal encoders for baking a
+ * configuration into a script.
+ *
+ * Redis Lua's `math.exp` is the C library's, which differs from V8's in the last bit for about
+ * one argument in twenty; over many decay steps that would let the Redis store drift from the
+ * memory store. `fexp` is a port of fdlibm's `__ieee754_exp`, the algorithm V8 uses for
+ * `Math.exp` (including its `exp(1) = E` special case), written with comparisons and
+ * `math.ldexp` instead of bit access; every operation is an IEEE double operation in the same
+ * order, so the results are identical (test/store/redis-lua.test.ts checks 100 000 arguments).
+ *
+ * @module
+ * @internal
+ */
+
+/** `fexp(x)`: fdlibm `exp`, and `num(x)`: a number as a round-trip-exact string. */
+export const LUA_PRELUDE = `
+local FDL_A = math.ldexp(1 + 0x62E43 / 1048576, -2)
+local FDL_B = 1 + 0x0A2B2 / 1048576
+local FDL_C = math.ldexp(1, -28)
+local FDL_D = math.ldexp(1 + 0x62E42 / 1048576, 9)
+local function fexp(x)
+  if x ~= x then return x end
+  local ax = math.abs(x)
+  if ax >= FDL_D then
+    if x == math.huge then return x end
+    if x == -math.huge then return 0.0 end
+    if x > 7.09782712893383973096e+02 then return math.huge end
+    if x < -7.45133219101941108420e+02 then return 0.0 end
+  end
+  local hi, lo, k = 0.0, 0.0, 0
+  if ax >= FDL_A then
+    if ax < FDL_B then
+      if x == 1.0 then return 2.718281828459045 end
+      if x >= 0 then
+        hi = x - 6.93147180369123816490e-01; lo = 1.90821492927058770002e-10; k = 1
+      else
+        hi = x + 6.93147180369123816490e-01; lo = -1.90821492927058770002e-10; k = -1
+      end
+    else
+      local v = 1.44269504088896338700e+00 * x + (x >= 0 and 0.5 or -0.5)
+      if v >= 0 then k = math.floor(v) else k = math.ceil(v) end
+      hi = x - k * 6.93147180369123816490e-01
+      lo = k * 1.90821492927058770002e-10
+    end
+    x = hi - lo
+  elseif ax < FDL_C then
+    return 1.0 + x
+  end
+  local t = x * x
+  local c = x - t * (1.66666666666666019037e-01 + t * (-2.77777777770155933842e-03
+    + t * (6.61375632143793436117e-05 + t * (-1.65339022054652515390e-06
+    + t * 4.13813679705723846039e-08))))
+  if k == 0 then return 1.0 - ((x * c) / (c - 2.0) - x) end
+  local y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi)
+  if k >= -1021 then
+    if k == 1024 then return y * 2.0 * 8.988465674311579539e307 end
+    return y * math.ldexp(1, k)
+  end
+  return y * math.ldexp(1, k + 1000) * 9.33263618503218878990e-302
+end
+local function num(x) return string.format('%.17g', x) end
+local function numArray(a)
+  local p = {}
+  for i = 1, #a do p[i] = string.format('%.17g', a[i]) end
+  return '[' .. table.concat(p, ',') .. ']'
+end
+`;
+
+/** A finite or infinite number as a Lua expression that parses to exactly the same double. */
+export function luaNumber(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return 'math.huge';
+  if (value === Number.NEGATIVE_INFINITY) return '(-math.huge)';
+  if (Number.isNaN(value)) return '(0/0)';
+  return Object.is(value, -0) ? '(-0.0)' : `(${String(value)})`;
+}
+
+/** Any string as a Lua string literal (every UTF-8 byte as a decimal escape). */
+export function luaString(value: string): string {
+  let out = '"';
+  for (const byte of Buffer.from(value, 'utf8')) out += `\\${byte}`;
+  return `${out}"`;
+}
+
+/** A list of numbers as a Lua array constructor. */
+export function luaNumbers(values: readonly number[]): string {
+  return `{${values.map(luaNumber).join(',')}}`;
+}

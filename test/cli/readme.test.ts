@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url);
+const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+const readme = read('README.md');
+const example = read('examples/protect-mcp-server.ts');
+
+/** The code blocks that follow a `<!-- marker: examples/protect-mcp-server.ts -->` comment. */
+function markedBlocks(marker: string): string[] {
+  const pattern = new RegExp(
+    `<!-- ${marker}: examples/protect-mcp-server\\.ts -->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\`\\n`,
+    'g',
+  );
+  return [...readme.matchAll(pattern)].map((m) => m[1] as string);
+}
+
+/** `name → module` for every name a block of import declarations imports. */
+function importedNames(code: string): Map<string, string> {
+  const names = new Map<string, string>();
+  const pattern = /import (?:type )?\{([^}]*)\} from '([^']+)'/g;
+  for (const [, list, from] of code.matchAll(pattern)) {
+    for (const raw of (list as string).split(',')) {
+      const name = raw.replace(/^\s*type\s+/, '').trim();
+      if (name !== '') names.set(name, from as string);
+    }
+  }
+  return names;
+}
+
+/** The `readonly` fields declared directly in `interface NAME` / `type NAME = … {` of `file`. */
+function optionNames(file: string, name: string): string[] {
+  const source = read(file);
+  const block = new RegExp(`(?:interface|type) ${name}\\b[^{]*\\{([\\s\\S]*?)\\n\\}`).exec(source);
+  if (block === null) throw new Error(`${name} not found in ${file}`);
+  return [...(block[1] as string).matchAll(/^ {2}readonly (\w+)\??:/gm)].map((m) => m[1] as string);
+}
+
+describe('README', () => {
+  it('has the two-command quick start', () => {
+    expect(readme).toContain('```sh\nnpm ci && npm run demo\n```');
+    expect(readme).toContain('```sh\nnpm ci && npm test\n```');
+  });
+
+  it('shows code that is a verbatim excerpt of the type-checked example', () => {
+    const blocks = markedBlocks('verbatim');
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const block of blocks) {
+      expect(block.split('\n').length).toBeGreaterThan(20);
+      expect(example).toContain(block);
+    }
+  });
+
+  it('imports the names the example imports, from the package entries', () => {
+    const [block] = markedBlocks('imports');
+    const shown = importedNames(block ?? '');
+    const real = importedNames(example);
+    expect(shown.size).toBeGreaterThan(5);
+    for (const [name, from] of shown) {
+      expect(real.has(name), name).toBe(true);
+      const source = real.get(name) as string;
+      if (from.startsWith('mcp-authflow-resource')) expect(source).toMatch(/^\.\.\/src\//);
+      else expect(source).toBe(from);
+    }
+    // Everything the excerpt uses that the example imports is shown.
+    const [excerpt] = markedBlocks('verbatim');
+    for (const name of real.keys()) {
+      if (new RegExp(`\\b${name}\\b`).test(excerpt ?? '')) expect(shown.has(name), name).toBe(true);
+    }
+  });
+
+  it.each([
+    ['src/verify/introspection-types.ts', 'IntrospectionTokenVerifierOptions', ''],
+    ['src/verify/cache.ts', 'IntrospectionCacheOptions', 'cache.'],
+    ['src/discovery/endpoints.ts', 'OAuthDiscoveryOptions', ''],
+    ['src/discovery/protected-resource.ts', 'ProtectedResourceMetadataBase', ''],
+    ['src/http/bearer.ts', 'BearerAuthOptions', ''],
+    ['src/friction/config.ts', 'ControllerConfig', ''],
+    ['src/friction/config.ts', 'ToolFrictionConfig', ''],
+    ['src/friction/config.ts', 'ToolGroupConfig', ''],
+    ['src/friction/registry.ts', 'FrictionRegistryOptions', ''],
+    ['src/store/redis.ts', 'RedisStoreOptions', ''],
+  ])('documents every option of %s %s', (file, name, prefix) => {
+    const options = optionNames(file, name);
+    expect(options.length).toBeGreaterThan(1);
+    for (const option of options) expect(readme, option).toContain(`| \`${prefix}${option}\` |`);
+  });
+});
