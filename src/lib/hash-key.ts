@@ -5,7 +5,7 @@
  * @internal
  */
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * SHA-256 (hex) of the JSON array `[endpoint, clientId, resource, token]`: unambiguous, so no
@@ -18,5 +18,5 @@ export function introspectionCacheKey(
   token: string,
 ): string {
   const material = JSON.stringify([endpoint, clientId ?? null, resource ?? null, token]);
-  return createHash('sha256').update(material).digest('hex');
+  return hash('sha256', material, 'hex');
 }

@@ -48,10 +48,26 @@ export function parseAudience(aud: unknown): readonly string[] {
   return [];
 }
 
+/** `new URL(value)`, or `undefined` when it does not parse (one parse, no `canParse` first). */
+export function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
 function parseHttpUrl(value: string): URL | undefined {
-  if (!URL.canParse(value)) return undefined;
-  const url = new URL(value);
-  return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  const url = parseUrl(value);
+  return url?.protocol === 'http:' || url?.protocol === 'https:' ? url : undefined;
+}
+
+let lastServerUrl: { readonly raw: string; readonly url: URL | undefined } | undefined;
+
+/** `serverUrl` is the same string on every call of one verifier: parse it once. */
+function parseServerUrl(value: string): URL | undefined {
+  if (lastServerUrl?.raw !== value) lastServerUrl = { raw: value, url: parseHttpUrl(value) };
+  return lastServerUrl.url;
 }
 
 /**
@@ -64,7 +80,7 @@ function parseHttpUrl(value: string): URL | undefined {
  */
 export function resourceMatches(aud: string, serverUrl: string): boolean {
   const audience = parseHttpUrl(aud);
-  const server = parseHttpUrl(serverUrl);
+  const server = parseServerUrl(serverUrl);
   if (audience === undefined || server === undefined) return aud === serverUrl;
   if (audience.protocol !== server.protocol || audience.host !== server.host) return false;
   const prefix = audience.pathname.replace(/\/+$/, '');

@@ -11,7 +11,7 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { IntrospectionUnavailableError, TokenRejectedError } from '../errors.js';
 import { ConcurrencyLimiter, SingleFlight } from '../lib/cache-flight.js';
 import { introspectionCacheKey } from '../lib/hash-key.js';
-import { type ClaimsVerdict, evaluateClaims } from '../lib/token-claims.js';
+import { type ClaimsVerdict, evaluateClaims, parseUrl } from '../lib/token-claims.js';
 import { introspect } from '../lib/token-introspect.js';
 import {
   type ResolvedIntrospectionOptions,
@@ -211,13 +211,13 @@ function toAccessToken(token: string, verdict: Accepted, entry: CachedIntrospect
 }
 
 function toAuthInfo(accessToken: AccessToken): AuthInfo {
-  const { resource } = accessToken;
+  const resource = accessToken.resource === undefined ? undefined : parseUrl(accessToken.resource);
   return {
     token: accessToken.token,
     clientId: accessToken.clientId,
     scopes: [...accessToken.scopes],
     expiresAt: accessToken.expiresAt,
-    ...(resource !== undefined && URL.canParse(resource) ? { resource: new URL(resource) } : {}),
+    ...(resource !== undefined ? { resource } : {}),
     extra: {
       subject: accessToken.subject,
       issuer: accessToken.issuer,
