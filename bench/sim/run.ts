@@ -56,10 +56,9 @@ const READING = `Reading:
 
 Recommendation: \`'adaptive'\` meets every target of issue 8 and the proportional loop misses
 four of the six (steady-state error, toggles at 50 calls/s, false positives, attacker
-advantage), so \`'adaptive'\` should become the default — but only once the Redis binding
-runs it: its Lua step exists (\`src/store/redis-adaptive-script.ts\`, bit-identical with the
-memory store, checked by \`test/store/redis-adaptive.test.ts\`) and \`RedisFrictionStore\`
-must still select it for \`controller: 'adaptive'\`. Switching also changes numbers Python
+advantage), so \`'adaptive'\` should become the default. The Redis store runs it too, as one atomic
+\`EVALSHA\` (\`src/store/redis-adaptive-script.ts\`, bit-identical with the memory store,
+checked by \`test/store/redis-adaptive.test.ts\`). Switching also changes numbers Python
 users port (thresholds act through credit, blocks last ≥ 12 s, \`warmupCalls\` is unused), so
 it belongs in a minor release with a changelog note; \`'proportional'\` stays available for
 parity.`;

@@ -280,7 +280,7 @@ export function adaptiveRestore(
   cfg: ResolvedFrictionConfig,
   s: FrictionState,
   levels: Readonly<Record<string, number>>,
-  t: number | undefined,
+  t: number,
 ): void {
   const a = s as AdaptiveState;
   for (const [name, value] of Object.entries(levels)) {
@@ -290,5 +290,5 @@ export function adaptiveRestore(
     a.credit[i] = Math.min(a.credit[i]!, burst * (1 - Math.min(1, value)));
     a.friction[i] = toolFriction(cfg, a, i, 1);
   }
-  if (a.lastT === null && t !== undefined) a.lastT = t;
+  if (a.lastT === null) a.lastT = t;
 }

@@ -20,6 +20,7 @@ export type FrictionEventType =
   | 'friction_penalty_captured'
   | 'friction_penalty_restored'
   | 'friction_store_error'
+  | 'friction_store_recovered'
   | 'friction_missing_auth';
 
 function round(value: number, digits: number): number {
@@ -109,7 +110,7 @@ export function logLifecycle(logger: Logger, e: FrictionLifecycleEvent): void {
   }
 }
 
-/** Logs a store failure (error) with the fail mode applied. @internal */
+/** Logs the first store failure of an outage (error) with the fail mode applied. @internal */
 export function logStoreError(
   logger: Logger,
   clientKey: string,
@@ -125,5 +126,24 @@ export function logStoreError(
     code: typeof code === 'string' ? code : 'ERR_STORE_UNAVAILABLE',
     on_store_error: mode,
     allowed: mode === 'fail-open',
+  });
+}
+
+/**
+ * Logs the end of a store outage (warn: during it limited calls were refused, or let through
+ * unthrottled under fail-open) with the number of decisions taken without the store.
+ * @internal
+ */
+export function logStoreRecovered(
+  logger: Logger,
+  mode: 'fail-closed' | 'fail-open',
+  failedDecisions: number,
+  downMs: number,
+): void {
+  logger.warn({
+    event_type: 'friction_store_recovered',
+    failed_decisions: failedDecisions,
+    down_ms: downMs,
+    on_store_error: mode,
   });
 }

@@ -18,7 +18,8 @@ import {
   type ToolGroupConfig,
 } from './config.js';
 import type { FrictionClientStatus, FrictionResult } from './decision.js';
-import { logDecision, logLifecycle, logSaturation, logStoreError } from './events.js';
+import { logDecision, logLifecycle, logSaturation } from './events.js';
+import { StoreOutageLog } from './store-outage.js';
 
 /** @default 1000 */
 const DEFAULT_MAX_CLIENTS = 1000;
@@ -53,7 +54,11 @@ export interface FrictionRegistryOptions {
   readonly now?: Clock;
   /** Receives the friction events. @default the library's default logger */
   readonly logger?: Logger;
-  /** Behaviour when the store fails. @default 'fail-closed' */
+  /**
+   * Behaviour when the store fails. A store outage is logged once: `friction_store_error`
+   * (error) for its first failed decision, then `friction_store_recovered` (warn, with the
+   * number of failed decisions) when a decision succeeds again. @default 'fail-closed'
+   */
   readonly onStoreError?: OnStoreError;
 }
 
@@ -167,6 +172,7 @@ export class FrictionRegistry {
   readonly #ownsStore: boolean;
   readonly #states: FrictionStateStore;
   readonly #chains = new Map<string, Promise<void>>();
+  readonly #outage: StoreOutageLog;
 
   /**
    * @param options - See {@link FrictionRegistryOptions}.
@@ -180,6 +186,7 @@ export class FrictionRegistry {
     this.#store = options.store ?? new MemoryStore({ now: this.#opts.now });
     const { config, maxClients, penaltyTtlMs, penaltyMinFriction } = this.#opts;
     this.#states = this.#store.friction({ config, maxClients, penaltyTtlMs, penaltyMinFriction });
+    this.#outage = new StoreOutageLog(this.logger, this.#opts.onStoreError, this.#opts.now);
   }
 
   /** Whether `tool` has a friction configuration (is limited). */
@@ -244,11 +251,13 @@ export class FrictionRegistry {
   async #decide(clientKey: string, tool: string, mode: FrictionStepMode): Promise<FrictionResult> {
     const { logger, now } = this.#opts;
     let outcome: Awaited<ReturnType<FrictionStateStore['step']>>;
+    const outage = this.#outage.current;
     try {
       outcome = await this.#states.step(clientKey, tool, now(), mode);
     } catch (err) {
       return this.#storeFailed(clientKey, tool, mode, err);
     }
+    this.#outage.succeeded(outage);
     for (const e of outcome.events) logLifecycle(logger, e);
     for (const s of outcome.saturated) logSaturation(logger, clientKey, s);
     if (mode === 'check-and-record' && this.isConfigured(tool)) {
@@ -261,7 +270,7 @@ export class FrictionRegistry {
     const i = this.config.toolIndex.get(tool);
     const limited = mode === 'check-and-record' && i !== undefined;
     const failMode = this.#opts.onStoreError;
-    logStoreError(this.#opts.logger, clientKey, tool, failMode, err);
+    this.#outage.failed(clientKey, tool, err);
     const target = i === undefined ? 0 : this.config.tools[i]!.targetRate;
     return storeFailureResult(tool, target, !limited || failMode === 'fail-open');
   }

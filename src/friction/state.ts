@@ -329,14 +329,16 @@ export function peakFrictions(
 }
 
 /**
- * Applies saved frictions as a floor (never lowering, clamped to [0, 1]). `t` (the time of the
- * restore) lets the adaptive controller start its idle refill.
+ * Applies saved frictions to a fresh state as a floor (never lowering, clamped to [0, 1]).
+ * `levels` are the frictions as of `t` (already decayed for the time since their capture), so
+ * the state's last-call time becomes `t`: time decay, also on `check`, continues from there —
+ * without it a restored client that only retries the blocked tool would never recover.
  */
 export function restoreFrictions(
   cfg: ResolvedFrictionConfig,
   s: FrictionState,
   levels: Readonly<Record<string, number>>,
-  t?: number,
+  t: number,
 ): void {
   if (cfg.controller === 'adaptive') {
     adaptiveRestore(cfg, s, levels, t);
@@ -347,4 +349,5 @@ export function restoreFrictions(
     if (i === undefined || !(value > 0)) continue;
     s.friction[i] = Math.max(s.friction[i]!, Math.min(1, value));
   }
+  if (s.lastT === null) s.lastT = t;
 }

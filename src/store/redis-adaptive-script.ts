@@ -8,7 +8,7 @@
  * (including the `retryAfterMs`, which needs a logarithm) is built by the very same TypeScript
  * as in the memory store: {@link parseAdaptiveReply}.
  *
- * Wiring (in the Redis binding): `cfg.controller === 'adaptive'` → this script and
+ * Wired in `redis-friction.ts`: `cfg.controller === 'adaptive'` → this script and
  * `parseAdaptiveReply` instead of `proportionalStepScript` and its reply reader.
  *
  * @module

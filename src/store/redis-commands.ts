@@ -1,7 +1,10 @@
 /**
  * The Redis client contract of the Redis store and the guarded command runner: a bounded time
  * per command, a short fail-fast window while Redis is down, `EVALSHA` with the `NOSCRIPT` →
- * `EVAL` fallback, and one log record per outage (and one on recovery).
+ * `EVAL` fallback, and one log record per outage (`redis_store_unavailable`, warn) and one on
+ * recovery (`redis_store_recovered`, info). They are below error level on purpose: the error
+ * line of an outage belongs to the consumer that knows its consequence (the friction registry
+ * logs `friction_store_error`; the introspection cache falls back to the authorization server).
  *
  * @module
  */
@@ -158,7 +161,7 @@ export class RedisCommands {
     if (this.#down) return;
     this.#down = true;
     this.#downSince = now;
-    this.#settings.logger.error({
+    this.#settings.logger.warn({
       event: 'redis_store_unavailable',
       op,
       error: err instanceof Error ? err.name : typeof err,

@@ -1,9 +1,11 @@
 /**
- * The Redis store's {@link FrictionStateStore}: each step is one `EVALSHA` of the controller
- * script (`redis-friction-script.ts`) on one key, so it is atomic across replicas and never
- * loses an update. Redis does the bookkeeping by key expiry instead of an LRU: a client's state
- * lives `clientTtlMs` after its last call, or `penaltyTtlMs` while it holds a penalty, so there
- * is no eviction (and no penalty capture/restore events) to report.
+ * The Redis store's {@link FrictionStateStore}: each step is one `EVALSHA` of the controller's
+ * script (`redis-friction-script.ts` for `'proportional'`, `redis-adaptive-script.ts` for
+ * `'adaptive'`) on one key, so it is atomic across replicas and never loses an update. Redis
+ * does the bookkeeping by key expiry instead of an LRU: a client's state lives `clientTtlMs`
+ * after its last call, or `penaltyTtlMs` while it holds a penalty, so there is no eviction (and
+ * no penalty capture/restore events) to report. A blocked client's retries keep its state (and
+ * its last-call time) alive, so time decay applies on `check` and it recovers.
  *
  * @module
  * @internal
@@ -12,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AuthflowError } from '../errors.js';
+import { hasAdaptiveFields } from '../friction/adaptive-state.js';
 import type { ResolvedFrictionConfig } from '../friction/config.js';
 import {
   configuredResult,
@@ -20,8 +23,13 @@ import {
   unconfiguredResult,
 } from '../friction/decision.js';
 import { assertState, statusState } from '../friction/state-status.js';
+import { adaptiveStepScript, parseAdaptiveReply } from './redis-adaptive-script.js';
 import { type LuaScript, luaScript, type RedisCommands } from './redis-commands.js';
-import { proportionalStepScript, STATE_READ_SCRIPT } from './redis-friction-script.js';
+import {
+  type FrictionScriptTtls,
+  proportionalStepScript,
+  STATE_READ_SCRIPT,
+} from './redis-friction-script.js';
 import type {
   FrictionSaturation,
   FrictionStateStore,
@@ -35,10 +43,27 @@ const MAX_KNOWN_CLIENTS = 10_000;
 const NONE: readonly never[] = Object.freeze([]);
 const READ = luaScript(STATE_READ_SCRIPT);
 
-/** A short, stable fingerprint of a proportional configuration (part of every state key). */
+/**
+ * A short, stable fingerprint of a configuration (part of every state key). It includes the
+ * controller kind, and the adaptive tuning only for `'adaptive'` (so proportional keys do not
+ * change with it).
+ */
 export function configFingerprint(cfg: ResolvedFrictionConfig): string {
-  const { toolIndex: _index, adaptive: _adaptive, ...rest } = cfg;
-  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+  const { toolIndex: _index, adaptive, ...rest } = cfg;
+  const keyed = cfg.controller === 'adaptive' ? { ...rest, adaptive } : rest;
+  return createHash('sha256').update(JSON.stringify(keyed)).digest('hex').slice(0, 16);
+}
+
+interface DecodedStep {
+  readonly created: boolean;
+  readonly result: FrictionResult;
+  readonly saturated: readonly FrictionSaturation[];
+}
+
+function stepScript(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): LuaScript {
+  const source =
+    cfg.controller === 'adaptive' ? adaptiveStepScript(cfg, ttl) : proportionalStepScript(cfg, ttl);
+  return luaScript(source);
 }
 
 function badReply(): AuthflowError {
@@ -62,13 +87,11 @@ export class RedisFrictionStore implements FrictionStateStore {
     this.#cmds = cmds;
     this.#cfg = spec.config;
     this.#keyBase = `${keyPrefix}friction:${configFingerprint(spec.config)}:`;
-    this.#script = luaScript(
-      proportionalStepScript(spec.config, {
-        clientTtlMs,
-        penaltyTtlMs: spec.penaltyTtlMs,
-        penaltyMinFriction: spec.penaltyMinFriction,
-      }),
-    );
+    this.#script = stepScript(spec.config, {
+      clientTtlMs,
+      penaltyTtlMs: spec.penaltyTtlMs,
+      penaltyMinFriction: spec.penaltyMinFriction,
+    });
     this.#known = new LRUCache({
       max: Math.min(spec.maxClients, MAX_KNOWN_CLIENTS),
       ttl: clientTtlMs,
@@ -96,28 +119,54 @@ export class RedisFrictionStore implements FrictionStateStore {
       [this.keyOf(clientKey)],
       [tool, String(nowMs), mode],
     );
-    if (!Array.isArray(reply) || reply.length < 8) throw badReply();
+    const { created, result, saturated } =
+      this.#cfg.controller === 'adaptive'
+        ? this.#decodeAdaptive(tool, nowMs, reply)
+        : this.#decodeProportional(tool, reply);
     this.#known.set(clientKey, true);
-    const result = this.#result(tool, reply);
-    const saturated = reply.length > 8 ? this.#saturated(reply.slice(8)) : NONE;
-    const events =
-      reply[0] === 1
-        ? [{ type: 'created' as const, clientKey, totalClients: this.#known.size }]
-        : NONE;
+    const events = created
+      ? [{ type: 'created' as const, clientKey, totalClients: this.#known.size }]
+      : NONE;
     return { result, saturated, events };
   }
 
+  /**
+   * The proportional state is stored as MessagePack (read back as JSON by a script), the
+   * adaptive one as JSON (read with `GET`).
+   */
   async status(clientKey: string, nowMs: number): Promise<FrictionClientStatus | undefined> {
-    const raw = await this.#cmds.evalScript(READ, [this.keyOf(clientKey)], []);
+    const key = this.keyOf(clientKey);
+    const raw =
+      this.#cfg.controller === 'adaptive'
+        ? await this.#cmds.run('get', (c) => c.get(key))
+        : await this.#cmds.evalScript(READ, [key], []);
     if (raw === null) return undefined;
     if (typeof raw !== 'string') throw badReply();
-    let parsed: unknown;
+    let state: ReturnType<typeof assertState>;
     try {
-      parsed = JSON.parse(raw);
+      state = assertState(this.#cfg, JSON.parse(raw));
     } catch {
       throw badReply();
     }
-    return statusState(this.#cfg, assertState(this.#cfg, parsed), nowMs);
+    if (this.#cfg.controller === 'adaptive' && !hasAdaptiveFields(this.#cfg, state)) {
+      throw badReply();
+    }
+    return statusState(this.#cfg, state, nowMs);
+  }
+
+  #decodeProportional(tool: string, reply: unknown): DecodedStep {
+    if (!Array.isArray(reply) || reply.length < 8) throw badReply();
+    const result = this.#result(tool, reply);
+    const saturated = reply.length > 8 ? this.#saturated(reply.slice(8)) : NONE;
+    return { created: reply[0] === 1, result, saturated };
+  }
+
+  #decodeAdaptive(tool: string, nowMs: number, reply: unknown): DecodedStep {
+    try {
+      return parseAdaptiveReply(this.#cfg, tool, nowMs, reply);
+    } catch {
+      throw badReply();
+    }
   }
 
   #result(tool: string, r: readonly unknown[]): FrictionResult {

@@ -46,7 +46,11 @@ export interface RedisStoreOptions {
    * @default 3600000
    */
   readonly clientTtlMs?: number;
-  /** Receives one record per outage and one on recovery. @default the library's default logger */
+  /**
+   * Receives `redis_store_unavailable` (warn) once per outage and `redis_store_recovered`
+   * (info) on recovery; the error-level record of an outage is the registry's
+   * `friction_store_error`. @default the library's default logger
+   */
   readonly logger?: Logger;
 }
 
@@ -83,7 +87,7 @@ export function resolveRedisStoreOptions(o: RedisStoreOptions): ResolvedRedisSto
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The option "keyPrefix" must be a string');
   }
   const logger = o.logger ?? defaultLogger;
-  if (typeof logger?.error !== 'function' || typeof logger.info !== 'function') {
+  if (typeof logger?.warn !== 'function' || typeof logger.info !== 'function') {
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The option "logger" must implement Logger');
   }
   return Object.freeze({
@@ -109,8 +113,9 @@ export function resolveRedisStoreOptions(o: RedisStoreOptions): ResolvedRedisSto
  *   (`penaltyTtlMs` while penalised) instead of being evicted; `maxClients` does not apply.
  * - Values: `SET … PX`, so an entry disappears on its own.
  * - Failures: every command has a deadline (`commandTimeoutMs`); an unreachable Redis gives
- *   `ERR_STORE_UNAVAILABLE`, logged once per outage with a recovery record. The registry then
- *   applies `onStoreError`; the introspection cache falls back to the authorization server.
+ *   `ERR_STORE_UNAVAILABLE`, logged (warn) once per outage with a recovery record. The registry
+ *   then applies `onStoreError` and logs the outage at error level, once; the introspection
+ *   cache falls back to the authorization server.
  *
  * > [!WARNING]
  * > The store attaches an `'error'` listener to the client (when it has `on`), so ioredis
@@ -173,18 +178,10 @@ export class RedisStore implements Store {
 
   /**
    * Binds friction state for one configuration (keys include a fingerprint of it, so replicas
-   * running different configurations do not share states).
-   *
-   * @throws TypeError `ERR_INVALID_ARG_VALUE` for a controller this store cannot run.
+   * running different configurations do not share states). Both controllers,
+   * `'proportional'` and `'adaptive'`, run as one atomic script per decision.
    */
   friction(spec: FrictionStoreSpec): FrictionStateStore & { keyOf(clientKey: string): string } {
-    const { controller } = spec.config;
-    if (controller !== 'proportional') {
-      throw invalidArg(
-        'ERR_INVALID_ARG_VALUE',
-        `The option "controller" ("${String(controller)}") is not supported by RedisStore yet`,
-      );
-    }
     return new RedisFrictionStore(this.#cmds, spec, this.keyPrefix, this.#opts.clientTtlMs);
   }
 

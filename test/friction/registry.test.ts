@@ -1,9 +1,38 @@
 import { describe, expect, it } from 'vitest';
 import { FrictionRegistry } from '../../src/friction/registry.js';
 import { MemoryStore } from '../../src/store/memory.js';
-import type { Store } from '../../src/store/types.js';
+import type { FrictionStateStore, FrictionStepOutcome, Store } from '../../src/store/types.js';
 import { MUTATION_GROUP, MUTATION_TOOLS } from './_fixtures.js';
 import { captureLogger } from './_logger.js';
+
+type StepArgs = Parameters<FrictionStateStore['step']>;
+
+/** A memory store whose friction steps go through `step` (to inject failures and delays). */
+function wrappedStore(
+  memory: MemoryStore,
+  step: (inner: FrictionStateStore, args: StepArgs) => Promise<FrictionStepOutcome>,
+): Store {
+  return {
+    shared: false,
+    get: (k) => memory.get(k),
+    set: (k, v, ttl) => memory.set(k, v, ttl),
+    delete: (k) => memory.delete(k),
+    close: () => memory.close(),
+    friction: (spec) => {
+      const inner = memory.friction(spec);
+      return {
+        get size() {
+          return inner.size;
+        },
+        step: (...args) => step(inner, args),
+        status: (key, now) => inner.status(key, now),
+      };
+    },
+  };
+}
+
+const storeDown = () =>
+  Promise.reject(Object.assign(new Error('down'), { code: 'ERR_STORE_UNAVAILABLE' }));
 
 function registry(extra: Partial<ConstructorParameters<typeof FrictionRegistry>[0]> = {}) {
   const logger = captureLogger();
@@ -163,13 +192,67 @@ describe('FrictionRegistry', () => {
     await closed.reg.recordUnconfigured('c', 'get_tasks');
     expect(
       closed.logger.records.filter((x) => x.event_type === 'friction_store_error'),
-    ).toHaveLength(3);
+    ).toHaveLength(1);
     expect(closed.logger.records[0]).toMatchObject({
       level: 'error',
       code: 'ERR_STORE_UNAVAILABLE',
     });
     const open = registry({ store: broken, onStoreError: 'fail-open' });
     expect((await open.reg.checkAndRecord('c', 'delete_task')).allowed).toBe(true);
+  });
+
+  it('logs a store outage once, counts the failed decisions and logs the recovery', async () => {
+    let t = 1_000;
+    let down = false;
+    const memory = new MemoryStore();
+    const flaky = wrappedStore(memory, (inner, args) => (down ? storeDown() : inner.step(...args)));
+    const { reg, logger } = registry({ store: flaky, now: () => t });
+    const outageEvents = () =>
+      logger.records
+        .filter((r) => String(r.event_type).startsWith('friction_store_'))
+        .map((r) => `${r.level}:${String(r.event_type)}`);
+    for (let outage = 0; outage < 2; outage++) {
+      down = true;
+      for (let i = 0; i < 20; i++) await reg.checkAndRecord(`c${i % 3}`, 'delete_task');
+      await reg.recordUnconfigured('c0', 'get_tasks');
+      t += 5_000;
+      down = false;
+      expect((await reg.checkAndRecord('c0', 'delete_task')).allowed).toBe(true);
+      await reg.checkAndRecord('c0', 'delete_task');
+    }
+    const once = ['error:friction_store_error', 'warn:friction_store_recovered'];
+    expect(outageEvents()).toEqual([...once, ...once]);
+    const recovered = logger.records.filter((r) => r.event_type === 'friction_store_recovered');
+    expect(recovered[0]).toMatchObject({
+      failed_decisions: 21,
+      down_ms: 5_000,
+      on_store_error: 'fail-closed',
+    });
+    await memory.close();
+  });
+
+  it('does not end an outage on a call that was already in flight when it began', async () => {
+    let release: (() => void) | undefined;
+    let failing = false;
+    const memory = new MemoryStore();
+    const store = wrappedStore(memory, async (inner, args) => {
+      if (failing) return storeDown();
+      if (args[0] === 'slow') await new Promise<void>((r) => (release = r));
+      return inner.step(...args);
+    });
+    const { reg, logger } = registry({ store });
+    const slow = reg.checkAndRecord('slow', 'delete_task');
+    failing = true;
+    await reg.checkAndRecord('fast', 'delete_task');
+    failing = false;
+    release!();
+    await slow;
+    const types = () => logger.records.map((r) => r.event_type);
+    expect(types()).toContain('friction_store_error');
+    expect(types()).not.toContain('friction_store_recovered');
+    await reg.checkAndRecord('fast', 'delete_task');
+    expect(types().filter((e) => e === 'friction_store_recovered')).toHaveLength(1);
+    await memory.close();
   });
 
   it('uses a given store and closes only its own', async () => {

@@ -72,9 +72,19 @@ describeRedis('Redis outage: a dedicated redis-server stopped mid-run', () => {
     }
     expect(storeEvents(closed.storeLog)).toEqual(['redis_store_unavailable']);
     expect(storeEvents(open.storeLog)).toEqual(['redis_store_unavailable']);
-    expect(closed.registryLog.records.some((r) => r.event_type === 'friction_store_error')).toBe(
-      true,
-    );
+    // One error line per outage: the registry's; the store's own record is a warning.
+    const errors = () =>
+      [...closed.registryLog.records, ...closed.storeLog.records].filter(
+        (r) => r.level === 'error',
+      );
+    expect(errors()).toEqual([
+      expect.objectContaining({
+        event_type: 'friction_store_error',
+        on_store_error: 'fail-closed',
+      }),
+    ]);
+    expect(open.registryLog.records.filter((r) => r.level === 'error')).toHaveLength(1);
+    expect(closed.storeLog.records[0]).toMatchObject({ level: 'warn' });
 
     await server.start();
     let recovered = false;
@@ -88,6 +98,13 @@ describeRedis('Redis outage: a dedicated redis-server stopped mid-run', () => {
       'redis_store_unavailable',
       'redis_store_recovered',
     ]);
+    expect(errors()).toHaveLength(1);
+    const recoveries = closed.registryLog.records.filter(
+      (r) => r.event_type === 'friction_store_recovered',
+    );
+    expect(recoveries).toEqual([expect.objectContaining({ level: 'warn' })]);
+    // 5 × (check + record) while down, plus the refused probes while Redis restarted.
+    expect(recoveries[0]!.failed_decisions).toBeGreaterThanOrEqual(10);
     expect(unhandled).toEqual([]);
   }, 30_000);
 });

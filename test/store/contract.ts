@@ -3,6 +3,7 @@
  * its own test file) so the same call sequence gives the same frictions everywhere.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FrictionControllerKind } from '../../src/friction/adaptive-config.js';
 import { resolveFrictionConfig } from '../../src/friction/config.js';
 import { FrictionController } from '../../src/friction/controller.js';
 import type { FrictionStoreSpec, Store } from '../../src/store/types.js';
@@ -20,9 +21,17 @@ export interface StoreHarness {
 const TOOLS = { delete_task: { targetRate: 0.03 }, update_task: { targetRate: 0.1 } };
 const GROUPS = { mutations: { tools: ['delete_task', 'update_task'], aggregateTarget: 0.1 } };
 
-function spec(over: Partial<FrictionStoreSpec> = {}): FrictionStoreSpec {
+function spec(
+  controller: FrictionControllerKind,
+  over: Partial<FrictionStoreSpec> = {},
+): FrictionStoreSpec {
   return {
-    config: resolveFrictionConfig({ warmupCalls: 0, toolConfigs: TOOLS, toolGroups: GROUPS }),
+    config: resolveFrictionConfig({
+      controller,
+      warmupCalls: 0,
+      toolConfigs: TOOLS,
+      toolGroups: GROUPS,
+    }),
     maxClients: 100,
     penaltyTtlMs: 60_000,
     penaltyMinFriction: 0.1,
@@ -32,9 +41,16 @@ function spec(over: Partial<FrictionStoreSpec> = {}): FrictionStoreSpec {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Registers the contract tests for one store implementation. */
-export function runStoreContract(name: string, harness: StoreHarness): void {
-  describe(`Store contract: ${name}`, () => {
+/**
+ * Registers the contract tests for one store implementation and one controller (the friction
+ * tests; the value tests do not depend on it).
+ */
+export function runStoreContract(
+  name: string,
+  harness: StoreHarness,
+  controller: FrictionControllerKind = 'proportional',
+): void {
+  describe(`Store contract: ${name}, controller '${controller}'`, () => {
     let t = 1_000_000;
     let store: Store | undefined;
     const open = async () => {
@@ -76,9 +92,10 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
 
     it('gives the same decisions as the pure controller for the same sequence', async () => {
       const s = await open();
-      const sp = spec();
+      const sp = spec(controller);
       const f = s.friction(sp);
       const reference = new FrictionController({
+        controller,
         warmupCalls: 0,
         toolConfigs: TOOLS,
         toolGroups: GROUPS,
@@ -101,7 +118,7 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
 
     it('keeps clients independent and reports creation once', async () => {
       const s = await open();
-      const f = s.friction(spec());
+      const f = s.friction(spec(controller));
       const first = await f.step('a', 'delete_task', t, 'check-and-record');
       expect(first.events).toContainEqual(
         expect.objectContaining({ type: 'created', clientKey: 'a' }),
@@ -118,7 +135,7 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
 
     it('does not record a refused call', async () => {
       const s = await open();
-      const f = s.friction(spec());
+      const f = s.friction(spec(controller));
       let refused: Awaited<ReturnType<typeof f.step>> | undefined;
       for (let i = 0; i < 100 && !refused; i++) {
         const o = await f.step('a', 'delete_task', t, 'check-and-record');
@@ -132,7 +149,7 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
 
     it.runIf(harness.evictsClients)('evicts beyond maxClients but restores penalties', async () => {
       const s = await open();
-      const f = s.friction(spec({ maxClients: 2 }));
+      const f = s.friction(spec(controller, { maxClients: 2 }));
       for (let i = 0; i < 40; i++) await f.step('spammer', 'delete_task', t, 'check-and-record');
       const peak = (await f.status('spammer', t))!.delete_task!.friction;
       await f.step('x', 'get_tasks', t, 'record');
@@ -155,7 +172,7 @@ export function runStoreContract(name: string, harness: StoreHarness): void {
       'drops expired penalties',
       async () => {
         const s = await open();
-        const f = s.friction(spec({ maxClients: 1, penaltyTtlMs: 10_000 }));
+        const f = s.friction(spec(controller, { maxClients: 1, penaltyTtlMs: 10_000 }));
         for (let i = 0; i < 40; i++) await f.step('spammer', 'delete_task', t, 'check-and-record');
         await f.step('other', 'get_tasks', t, 'record');
         t += 11_000;

@@ -3,11 +3,13 @@ import { resolveFrictionConfig } from '../../src/friction/config.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { runStoreContract } from './contract.js';
 
-runStoreContract('MemoryStore', {
-  create: (now) => new MemoryStore({ now }),
-  injectedClock: true,
-  evictsClients: true,
-});
+for (const controller of ['proportional', 'adaptive'] as const) {
+  runStoreContract(
+    'MemoryStore',
+    { create: (now) => new MemoryStore({ now }), injectedClock: true, evictsClients: true },
+    controller,
+  );
+}
 
 describe('MemoryStore bounds and options', () => {
   it('keeps at most maxEntries values, dropping the least recently used', async () => {

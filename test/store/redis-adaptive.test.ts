@@ -3,8 +3,11 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type FrictionConfigInput, resolveFrictionConfig } from '../../src/friction/config.js';
 import { FrictionController } from '../../src/friction/controller.js';
+import { FrictionRegistry } from '../../src/friction/registry.js';
 import { assertState, statusState } from '../../src/friction/state-status.js';
+import { silentLogger } from '../../src/lib/logger.js';
 import { MemoryStore } from '../../src/store/memory.js';
+import { RedisStore } from '../../src/store/redis.js';
 import { adaptiveStepScript, parseAdaptiveReply } from '../../src/store/redis-adaptive-script.js';
 import type { FrictionStepMode } from '../../src/store/types.js';
 import { deleteKeys, describeRedis, redisClient, uniquePrefix } from '../helpers/redis-env.js';
@@ -112,5 +115,45 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
     const ttl = await client.pttl(key);
     expect(ttl).toBeGreaterThan(TTLS.clientTtlMs);
     expect(() => parseAdaptiveReply(config, 'd', 0, [1, 1, 'c', 0, '1'])).toThrow(TypeError);
+  });
+
+  it('RedisStore runs it: a registry on Redis decides exactly as one on memory', async () => {
+    let run = 0;
+    const callArb = fc.record({
+      tool: fc.constantFrom('a', 'b', 'free'),
+      dt: fc.constantFrom(0, 100, 2000, 90_000),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(callArb, { minLength: 1, maxLength: 80 }), async (calls) => {
+        let t = 1_700_000_000_000;
+        const options = {
+          defaultConfig: { controller: 'adaptive' as const, adaptive: { burstCalls: 4 } },
+          toolConfigs: { a: { targetRate: 0.1 }, b: { targetRate: 0.3 } },
+          toolGroups: { g: { tools: ['a', 'b'], aggregateTarget: 0.3 } },
+          now: () => t,
+          logger: silentLogger,
+        };
+        const store = new RedisStore({ client, keyPrefix: `${prefix}reg${run++}:` });
+        const onRedis = new FrictionRegistry({ ...options, store });
+        const inMemory = new FrictionRegistry(options);
+        for (const { tool, dt } of calls) {
+          t += dt;
+          if (tool === 'free') {
+            await onRedis.recordUnconfigured('c', tool);
+            await inMemory.recordUnconfigured('c', tool);
+          } else {
+            expect(await onRedis.checkAndRecord('c', tool)).toEqual(
+              await inMemory.checkAndRecord('c', tool),
+            );
+          }
+        }
+        t += 30_000;
+        expect(await onRedis.getClientStatus('c')).toEqual(await inMemory.getClientStatus('c'));
+        expect(await onRedis.getClientStatus('nobody')).toBeUndefined();
+        await inMemory.close();
+        await store.close();
+      }),
+      { numRuns: 25 },
+    );
   });
 });

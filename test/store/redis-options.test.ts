@@ -58,14 +58,34 @@ describe('RedisStore options', () => {
     expect(() => new RedisStore(options as never)).toThrow(expect.objectContaining({ code }));
   });
 
-  it('defaults the key prefix and refuses a controller it cannot run', () => {
+  it('defaults the key prefix and binds both controllers under distinct keys', () => {
     const store = new RedisStore({ client });
     expect(store.keyPrefix).toBe('mcp-authflow:');
     expect(store.shared).toBe(true);
-    const config = { ...spec.config, controller: 'adaptive' as const };
-    expect(() => store.friction({ ...spec, config })).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }),
+    const adaptive = (burstCalls?: number) => ({
+      ...spec,
+      config: resolveFrictionConfig({
+        controller: 'adaptive',
+        adaptive: { burstCalls },
+        toolConfigs: { x: {} },
+      }),
+    });
+    const keys = [spec, adaptive(), adaptive(5)].map((s) => store.friction(s).keyOf('c'));
+    expect(new Set(keys).size).toBe(3);
+    expect(keys.every((k) => k.startsWith('mcp-authflow:friction:') && k.endsWith(':c'))).toBe(
+      true,
     );
+  });
+
+  it('turns a malformed adaptive reply or state into ERR_STORE_UNAVAILABLE', async () => {
+    const c = new FaultyClient((cmd) => Promise.resolve(cmd === 'get' ? '{"v":1}' : [1, 1, 'c']));
+    const store = new RedisStore({ client: c, logger: silentLogger });
+    const config = resolveFrictionConfig({ controller: 'adaptive', toolConfigs: { x: {} } });
+    const f = store.friction({ ...spec, config });
+    const unavailable = { code: 'ERR_STORE_UNAVAILABLE' };
+    await expect(f.step('a', 'x', 0, 'check-and-record')).rejects.toMatchObject(unavailable);
+    await expect(f.status('a', 0)).rejects.toMatchObject(unavailable);
+    expect(c.calls).toEqual(['evalsha', 'get']);
   });
 
   it('refuses a non-positive TTL without a round trip', async () => {
@@ -102,7 +122,7 @@ describe('RedisStore failures', () => {
     expect(store.unavailable).toBe(true);
     c.emit('error', new Error('reconnect failed'));
     expect(logger.records.map((r) => r.event)).toEqual(['redis_store_unavailable']);
-    expect(logger.records[0]).toMatchObject({ level: 'error', op: 'get', error: 'Error' });
+    expect(logger.records[0]).toMatchObject({ level: 'warn', op: 'get', error: 'Error' });
 
     const probing = new RedisStore({ client: c, logger, retryIntervalMs: 0 });
     healthy = true;
@@ -113,10 +133,7 @@ describe('RedisStore failures', () => {
     healthy = true;
     expect(await probing.get('k')).toBe('v');
     const events = logger.records.map((r) => `${r.level}:${String(r.event)}`);
-    expect(events.slice(1)).toEqual([
-      'error:redis_store_unavailable',
-      'info:redis_store_recovered',
-    ]);
+    expect(events.slice(1)).toEqual(['warn:redis_store_unavailable', 'info:redis_store_recovered']);
   });
 
   it('listens for client errors until closed', async () => {

@@ -16,9 +16,11 @@ describeRedis('RedisStore contract', () => {
     await deleteKeys(client, prefix);
     client.disconnect();
   });
-  runStoreContract('RedisStore', {
+  const harness = {
     create: () => new RedisStore({ client, keyPrefix: `${prefix}${n++}:`, logger: silentLogger }),
     injectedClock: false,
     evictsClients: false,
-  });
+  };
+  runStoreContract('RedisStore', harness, 'proportional');
+  runStoreContract('RedisStore', harness, 'adaptive');
 });
