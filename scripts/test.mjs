@@ -34,6 +34,7 @@ rmSync(report, { force: true });
 const code = run('vitest', 'npx', [
   'vitest',
   'run',
+  '--coverage',
   '--reporter=default',
   '--reporter=json',
   `--outputFile.json=${report}`,
@@ -53,5 +54,10 @@ const skipped = summary.numPendingTests + summary.numTodoTests;
 if (passed + failed === 0) {
   process.stdout.write('\nno test ran\n');
   finish(0, 1, skipped, 1);
+}
+if (failed === 0 && code !== 0) {
+  process.stdout.write(
+    '\nvitest failed outside the tests (coverage thresholds or an unhandled error)\n',
+  );
 }
 finish(passed, failed, skipped, failed > 0 || code !== 0 ? 1 : 0);
