@@ -54,6 +54,13 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
   readonly #ownsHttp: boolean;
   readonly #flights = new SingleFlight<CachedIntrospection>();
   readonly #limiter: ConcurrencyLimiter;
+  /**
+   * Accepted verdicts per cache entry: a hit on an entry already judged re-checks only the
+   * time claims, not the audience, scopes or URLs. Entries from a shared store are new objects
+   * on each read and are simply judged again.
+   */
+  readonly #accepted = new WeakMap<CachedIntrospection, AccessToken>();
+  readonly #authInfos = new WeakMap<AccessToken, AuthInfo>();
 
   /**
    * @param options - see {@link IntrospectionTokenVerifierOptions}
@@ -88,7 +95,13 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
    *   (`ERR_INTROSPECTION_UNAVAILABLE`)
    */
   async verifyAccessToken(token: string): Promise<AuthInfo> {
-    return toAuthInfo(await this.#verify(token));
+    const accessToken = await this.#verify(token);
+    let authInfo = this.#authInfos.get(accessToken);
+    if (authInfo === undefined) {
+      authInfo = toAuthInfo(accessToken);
+      this.#authInfos.set(accessToken, authInfo);
+    }
+    return { ...authInfo, scopes: [...authInfo.scopes] };
   }
 
   /**
@@ -124,13 +137,14 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
       token,
     );
     const entry = await this.#lookup(key, token);
-    const verdict = evaluateClaims(entry.claims, {
-      nowMs: this.#options.now(),
-      validateResource,
-      serverUrl,
-    });
+    const nowMs = this.#options.now();
+    const accepted = this.#accepted.get(entry);
+    if (accepted !== undefined && withinTimeClaims(entry.claims, nowMs)) return accepted;
+    const verdict = evaluateClaims(entry.claims, { nowMs, validateResource, serverUrl });
     if (!verdict.ok) throw this.#reject(verdict.code, verdict.reason);
-    return toAccessToken(token, verdict, entry);
+    const accessToken = toAccessToken(token, verdict, entry);
+    this.#accepted.set(entry, accessToken);
+    return accessToken;
   }
 
   #reject(code: TokenRejectedError['code'], reason: string): TokenRejectedError {
@@ -195,6 +209,15 @@ const MESSAGES: Readonly<Record<TokenRejectedError['code'], string>> = {
 
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
+}
+
+/** `exp` still ahead and `nbf` passed (both numeric: the entry was accepted before). */
+function withinTimeClaims(claims: CachedIntrospection['claims'], nowMs: number): boolean {
+  const { exp, nbf } = claims;
+  return (
+    (typeof exp !== 'number' || exp * 1000 > nowMs) &&
+    (typeof nbf !== 'number' || nbf * 1000 <= nowMs)
+  );
 }
 
 function toAccessToken(token: string, verdict: Accepted, entry: CachedIntrospection): AccessToken {

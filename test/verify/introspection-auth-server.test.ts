@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryIntrospectionCache } from '../../src/verify/cache.js';
 import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
 import type { IntrospectionTokenVerifierOptions } from '../../src/verify/introspection-types.js';
 import { captureLogger } from '../helpers/auth-log-capture.js';
@@ -44,6 +45,27 @@ describe('IntrospectionTokenVerifier against oidc-provider', () => {
     expect(info.expiresAt).toBeLessThanOrEqual(before + 3600 + 60);
     expect(info.resource?.href).toBe(RESOURCE);
     expect(info.extra).toMatchObject({ issuer: as.issuer });
+  });
+
+  it('a cached verdict gives equal, independent AuthInfo objects', async () => {
+    const token = await as.issueToken({ resource: RESOURCE, scope: 'read' });
+    const v = verifier();
+    const first = await v.verifyAccessToken(token);
+    first.scopes.push('write');
+    const second = await v.verifyAccessToken(token);
+    expect(second).not.toBe(first);
+    expect(second.scopes).toEqual(['read']);
+    expect(second.clientId).toBe(first.clientId);
+    expect(second.expiresAt).toBe(first.expiresAt);
+  });
+
+  it('a cached verdict for one resource never answers for another', async () => {
+    const token = await as.issueToken({ resource: RESOURCE, scope: 'read' });
+    const store = createMemoryIntrospectionCache();
+    await expect(verifier({ cache: { store } }).verifyAccessToken(token)).resolves.toBeDefined();
+    await expect(
+      verifier({ serverUrl: OTHER, cache: { store } }).verifyAccessToken(token),
+    ).rejects.toMatchObject({ code: 'ERR_TOKEN_AUDIENCE' });
   });
 
   it('verifyToken returns the AccessToken', async () => {
