@@ -8,7 +8,12 @@
 import { invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
 import { MemoryStore } from '../store/memory.js';
-import type { FrictionStateStore, FrictionStepMode, Store } from '../store/types.js';
+import type {
+  FrictionStateStore,
+  FrictionStepMode,
+  FrictionStepOutcome,
+  Store,
+} from '../store/types.js';
 import type { Clock, Logger } from '../types.js';
 import {
   type ControllerConfig,
@@ -234,6 +239,9 @@ export class FrictionRegistry {
 
   #step(clientKey: string, tool: string, mode: FrictionStepMode): Promise<FrictionResult> {
     const prev = this.#chains.get(clientKey);
+    if (prev === undefined && this.#states.stepSync !== undefined) {
+      return Promise.resolve(this.#decideSync(clientKey, tool, mode));
+    }
     const run = prev
       ? prev.then(() => this.#decide(clientKey, tool, mode))
       : this.#decide(clientKey, tool, mode);
@@ -248,15 +256,37 @@ export class FrictionRegistry {
     return run;
   }
 
-  async #decide(clientKey: string, tool: string, mode: FrictionStepMode): Promise<FrictionResult> {
-    const { logger, now } = this.#opts;
-    let outcome: Awaited<ReturnType<FrictionStateStore['step']>>;
+  /** A synchronous store step is atomic by itself: no chain needed. */
+  #decideSync(clientKey: string, tool: string, mode: FrictionStepMode): FrictionResult {
     const outage = this.#outage.current;
+    let outcome: FrictionStepOutcome;
     try {
-      outcome = await this.#states.step(clientKey, tool, now(), mode);
+      outcome = this.#states.stepSync!(clientKey, tool, this.#opts.now(), mode);
     } catch (err) {
       return this.#storeFailed(clientKey, tool, mode, err);
     }
+    return this.#decided(clientKey, tool, mode, outcome, outage);
+  }
+
+  async #decide(clientKey: string, tool: string, mode: FrictionStepMode): Promise<FrictionResult> {
+    let outcome: FrictionStepOutcome;
+    const outage = this.#outage.current;
+    try {
+      outcome = await this.#states.step(clientKey, tool, this.#opts.now(), mode);
+    } catch (err) {
+      return this.#storeFailed(clientKey, tool, mode, err);
+    }
+    return this.#decided(clientKey, tool, mode, outcome, outage);
+  }
+
+  #decided(
+    clientKey: string,
+    tool: string,
+    mode: FrictionStepMode,
+    outcome: FrictionStepOutcome,
+    outage: StoreOutageLog['current'],
+  ): FrictionResult {
+    const { logger } = this.#opts;
     this.#outage.succeeded(outage);
     for (const e of outcome.events) logLifecycle(logger, e);
     for (const s of outcome.saturated) logSaturation(logger, clientKey, s);

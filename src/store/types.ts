@@ -79,6 +79,16 @@ export interface FrictionStateStore {
     nowMs: number,
     mode: FrictionStepMode,
   ): Promise<FrictionStepOutcome>;
+  /**
+   * The same step done synchronously, for stores that need no I/O (the memory store). When
+   * present, the registry uses it and skips its per-client promise chain.
+   */
+  stepSync?(
+    clientKey: string,
+    tool: string,
+    nowMs: number,
+    mode: FrictionStepMode,
+  ): FrictionStepOutcome;
   /** Status of a client's configured tools at `nowMs`, or `undefined` when it has no state. */
   status(clientKey: string, nowMs: number): Promise<FrictionClientStatus | undefined>;
   /** Client states held (for a shared store: as known to this process). */
