@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The whole gate behind `npm test`: typecheck, lint, build, then the vitest suite.
+// The whole gate behind `npm test`: typecheck, lint, build, API docs, then the vitest suite
+// with coverage thresholds.
 // CI reads a plain closing line `N passed, N failed`, which vitest does not print, so this
 // script runs vitest with its JSON reporter and prints that line itself.
 import { spawnSync } from 'node:child_process';
@@ -23,6 +24,7 @@ for (const [label, script] of [
   ['typecheck', 'typecheck'],
   ['lint', 'lint'],
   ['build', 'build'],
+  ['docs', 'docs'],
 ]) {
   if (run(label, 'npm', ['run', '-s', script]) !== 0) {
     process.stdout.write(`\n${label} failed\n`);
