@@ -7,8 +7,10 @@
  * @internal
  */
 
-/** Window bookkeeping and the fresh state (the layout of `FrictionState`). */
-const WINDOW_LUA = `
+import { WINDOW_LUA } from './redis-lua-lib.js';
+
+/** The fresh state (the layout of `FrictionState`) and the shared window bookkeeping. */
+const STATE_LUA = `
 local function fresh()
   local s = {n = 0, spent = 0, friction = {}, ema = {}, target = {}, satCount = {},
     satFlag = {}, groupEma = {}, ring = {}, head = 0, size = 0, counts = {}, others = {},
@@ -23,52 +25,7 @@ local function fresh()
   return s
 end
 
-local function otherSlot(s, name)
-  for j = 1, #s.others do if s.others[j] == name then return j end end
-  return nil
-end
-
-local function rawRate(s, name)
-  if s.size == 0 then return 0 end
-  local j = otherSlot(s, name)
-  if j == nil then return 0 end
-  return s.otherCounts[j] / s.size
-end
-
-local function pushWindow(s, name, ti)
-  if s.size == W then
-    local old = s.ring[s.head + 1]
-    if old < K then
-      s.counts[old + 1] = s.counts[old + 1] - 1
-    else
-      local j = old - K + 1
-      s.otherCounts[j] = s.otherCounts[j] - 1
-      if s.otherCounts[j] == 0 then s.others[j] = '' end
-    end
-  else
-    s.size = s.size + 1
-  end
-  local slot = ti
-  if ti ~= nil then
-    s.counts[ti + 1] = s.counts[ti + 1] + 1
-  else
-    local j = otherSlot(s, name)
-    if j == nil then
-      j = otherSlot(s, '')
-      if j == nil then
-        j = #s.others + 1
-        s.others[j] = name
-        s.otherCounts[j] = 0
-      else
-        s.others[j] = name
-      end
-    end
-    s.otherCounts[j] = s.otherCounts[j] + 1
-    slot = K + j - 1
-  end
-  s.ring[s.head + 1] = slot
-  s.head = (s.head + 1) % W
-end
+${WINDOW_LUA}
 `;
 
 /** Credit, friction, gate and the check. */
@@ -266,4 +223,4 @@ return out
 `;
 
 /** The whole step body. */
-export const ADAPTIVE_STEP_LUA = `${WINDOW_LUA}${CONTROL_LUA}${MAIN_LUA}`;
+export const ADAPTIVE_STEP_LUA = `${STATE_LUA}${CONTROL_LUA}${MAIN_LUA}`;

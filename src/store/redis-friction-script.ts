@@ -14,7 +14,7 @@
  */
 
 import type { ResolvedFrictionConfig } from '../friction/config.js';
-import { LUA_PRELUDE, luaNumber, luaNumbers, luaString } from './redis-lua-lib.js';
+import { LUA_PRELUDE, luaNumber, luaNumbers, luaString, WINDOW_LUA } from './redis-lua-lib.js';
 
 /** Key lifetimes baked into the script. */
 export interface FrictionScriptTtls {
@@ -98,54 +98,7 @@ local function decay(s, t)
   return fexp((-LAMBDA * (t - s.lastT)) / 1000)
 end
 
-local function otherSlot(s, name)
-  for j = 1, #s.others do if s.others[j] == name then return j end end
-  return nil
-end
-
-local function rawRate(s, name)
-  if s.size == 0 then return 0 end
-  local j = otherSlot(s, name)
-  if j == nil then return 0 end
-  return s.otherCounts[j] / s.size
-end
-
-local function pushWindow(s, name, ti)
-  if s.size == W then
-    local old = s.ring[s.head + 1]
-    if old < K then
-      s.counts[old + 1] = s.counts[old + 1] - 1
-    else
-      local j = old - K + 1
-      s.otherCounts[j] = s.otherCounts[j] - 1
-      if s.otherCounts[j] == 0 then s.others[j] = '' end
-    end
-  else
-    s.size = s.size + 1
-  end
-  local slot = ti
-  if ti ~= nil then
-    s.counts[ti + 1] = s.counts[ti + 1] + 1
-  else
-    local j = otherSlot(s, name)
-    if j == nil then
-      j = otherSlot(s, '')
-      if j == nil then
-        j = #s.others + 1
-        s.others[j] = name
-        s.otherCounts[j] = 0
-      else
-        s.others[j] = name
-      end
-    end
-    s.otherCounts[j] = s.otherCounts[j] + 1
-    slot = K + j - 1
-  end
-  s.ring[s.head + 1] = slot
-  s.head = (s.head + 1) % W
-end
-
-local function adjustTools(s, warm)
+${WINDOW_LUA}local function adjustTools(s, warm)
   local size = s.size
   for i = 1, K do
     local e = ALPHA * (s.counts[i] / size) + (1 - ALPHA) * s.ema[i]

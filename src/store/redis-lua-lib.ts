@@ -87,3 +87,56 @@ export function luaString(value: string): string {
 export function luaNumbers(values: readonly number[]): string {
   return `{${values.map(luaNumber).join(',')}}`;
 }
+
+/**
+ * The sliding window of recent calls, shared by both controllers' scripts: a ring of tool slots
+ * with per-tool counts (configured tools first, then the other tool names seen).
+ */
+export const WINDOW_LUA = `
+local function otherSlot(s, name)
+  for j = 1, #s.others do if s.others[j] == name then return j end end
+  return nil
+end
+
+local function rawRate(s, name)
+  if s.size == 0 then return 0 end
+  local j = otherSlot(s, name)
+  if j == nil then return 0 end
+  return s.otherCounts[j] / s.size
+end
+
+local function pushWindow(s, name, ti)
+  if s.size == W then
+    local old = s.ring[s.head + 1]
+    if old < K then
+      s.counts[old + 1] = s.counts[old + 1] - 1
+    else
+      local j = old - K + 1
+      s.otherCounts[j] = s.otherCounts[j] - 1
+      if s.otherCounts[j] == 0 then s.others[j] = '' end
+    end
+  else
+    s.size = s.size + 1
+  end
+  local slot = ti
+  if ti ~= nil then
+    s.counts[ti + 1] = s.counts[ti + 1] + 1
+  else
+    local j = otherSlot(s, name)
+    if j == nil then
+      j = otherSlot(s, '')
+      if j == nil then
+        j = #s.others + 1
+        s.others[j] = name
+        s.otherCounts[j] = 0
+      else
+        s.others[j] = name
+      end
+    end
+    s.otherCounts[j] = s.otherCounts[j] + 1
+    slot = K + j - 1
+  end
+  s.ring[s.head + 1] = slot
+  s.head = (s.head + 1) % W
+end
+`;
