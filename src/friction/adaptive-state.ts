@@ -20,6 +20,7 @@
 
 import type { ResolvedFrictionConfig } from './config.js';
 import { configuredResult, type FrictionResult } from './decision.js';
+import { detectSaturation } from './saturation.js';
 import type { FrictionState } from './state.js';
 
 /** The adaptive controller's fields of a {@link FrictionState}. */
@@ -207,25 +208,6 @@ function moveCredits(cfg: ResolvedFrictionConfig, s: AdaptiveState, ti: number |
     const cost = ti !== undefined && group.members.includes(ti) ? 1 : 0;
     const earn = group.aggregateTarget + tolerance;
     s.groupCredit[g] = settle(s.groupCredit[g]!, earn, cost, groupBurst[g]!);
-  }
-}
-
-function detectSaturation(
-  cfg: ResolvedFrictionConfig,
-  s: AdaptiveState,
-  onSaturation?: (toolIndex: number) => void,
-): void {
-  const win = cfg.saturationWindow;
-  if (win <= 0) return;
-  for (let i = 0; i < s.friction.length; i++) {
-    const c = s.friction[i]! >= cfg.saturationThreshold ? s.satCount[i]! + 1 : 0;
-    s.satCount[i] = c;
-    if (c < win) continue;
-    if (s.satFlag[i] === 0) {
-      s.satFlag[i] = 1;
-      onSaturation?.(i);
-    }
-    s.target[i] = Math.min(s.target[i]! + cfg.saturationReliefRate, 1);
   }
 }
 

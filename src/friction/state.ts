@@ -18,6 +18,7 @@ import {
 } from './adaptive-state.js';
 import type { ResolvedFrictionConfig } from './config.js';
 import { configuredResult, type FrictionResult, unconfiguredResult } from './decision.js';
+import { detectSaturation } from './saturation.js';
 
 /**
  * Per-client controller state. Index `i` of every per-tool array is the i-th configured tool
@@ -187,25 +188,6 @@ function adjustTools(cfg: ResolvedFrictionConfig, s: FrictionState, warm: boolea
     if (delta < 0) delta *= beta;
     const f = s.friction[i]! + delta;
     s.friction[i] = Math.min(1, Math.max(0, f));
-  }
-}
-
-function detectSaturation(
-  cfg: ResolvedFrictionConfig,
-  s: FrictionState,
-  onSaturation?: (toolIndex: number) => void,
-): void {
-  const win = cfg.saturationWindow;
-  if (win <= 0) return;
-  for (let i = 0; i < s.friction.length; i++) {
-    const c = s.friction[i]! >= cfg.saturationThreshold ? s.satCount[i]! + 1 : 0;
-    s.satCount[i] = c;
-    if (c < win) continue;
-    if (s.satFlag[i] === 0) {
-      s.satFlag[i] = 1;
-      onSaturation?.(i);
-    }
-    s.target[i] = Math.min(s.target[i]! + cfg.saturationReliefRate, 1);
   }
 }
 
