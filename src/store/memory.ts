@@ -6,6 +6,7 @@
  */
 
 import { invalidArg } from '../errors.js';
+import { integerOption } from '../lib/option-integer.js';
 import type { Clock } from '../types.js';
 import { MemoryFrictionStore } from './memory-friction.js';
 import type { FrictionStateStore, FrictionStoreSpec, Store } from './types.js';
@@ -36,26 +37,15 @@ interface ResolvedMemoryStoreOptions {
   readonly now: Clock;
 }
 
-function positiveInt(value: unknown, name: string, def: number, min: number): number {
-  if (value === undefined) return def;
-  if (typeof value !== 'number') {
-    throw invalidArg('ERR_INVALID_ARG_TYPE', `The option "${name}" must be a number`);
-  }
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw invalidArg('ERR_INVALID_ARG_VALUE', `The option "${name}" must be an integer >= ${min}`);
-  }
-  return value;
-}
-
 /** Validates {@link MemoryStoreOptions} and applies the defaults. @internal */
 export function resolveMemoryStoreOptions(o: MemoryStoreOptions = {}): ResolvedMemoryStoreOptions {
   if (o.now !== undefined && typeof o.now !== 'function') {
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The option "now" must be a function');
   }
   return Object.freeze({
-    maxEntries: positiveInt(o.maxEntries, 'maxEntries', DEFAULT_MAX_ENTRIES, 1),
-    maxPenalties: positiveInt(o.maxPenalties, 'maxPenalties', DEFAULT_MAX_PENALTIES, 1),
-    sweepIntervalMs: positiveInt(
+    maxEntries: integerOption(o.maxEntries, 'maxEntries', DEFAULT_MAX_ENTRIES, 1),
+    maxPenalties: integerOption(o.maxPenalties, 'maxPenalties', DEFAULT_MAX_PENALTIES, 1),
+    sweepIntervalMs: integerOption(
       o.sweepIntervalMs,
       'sweepIntervalMs',
       DEFAULT_SWEEP_INTERVAL_MS,
@@ -133,7 +123,7 @@ export class MemoryStore implements Store {
    * @throws TypeError `ERR_INVALID_ARG_VALUE` when `maxClients` is not an integer ≥ 1.
    */
   friction(spec: FrictionStoreSpec): FrictionStateStore {
-    positiveInt(spec.maxClients, 'maxClients', 1, 1);
+    integerOption(spec.maxClients, 'maxClients', 1, 1);
     const binding = new MemoryFrictionStore(spec, this.#opts.maxPenalties);
     this.#bindings.add(binding);
     return binding;

@@ -8,6 +8,7 @@
 
 import { invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
+import { integerOption } from '../lib/option-integer.js';
 import type { Logger } from '../types.js';
 import { type RedisClient, RedisCommands } from './redis-commands.js';
 import { RedisFrictionStore } from './redis-friction.js';
@@ -62,17 +63,6 @@ interface ResolvedRedisStoreOptions {
   readonly logger: Logger;
 }
 
-function integer(value: unknown, name: string, def: number, min: number): number {
-  if (value === undefined) return def;
-  if (typeof value !== 'number') {
-    throw invalidArg('ERR_INVALID_ARG_TYPE', `The option "${name}" must be a number`);
-  }
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw invalidArg('ERR_INVALID_ARG_VALUE', `The option "${name}" must be an integer >= ${min}`);
-  }
-  return value;
-}
-
 /** Validates {@link RedisStoreOptions} and applies the defaults. @internal */
 export function resolveRedisStoreOptions(o: RedisStoreOptions): ResolvedRedisStoreOptions {
   const c = (o as { client?: Partial<RedisClient> } | undefined)?.client;
@@ -92,14 +82,19 @@ export function resolveRedisStoreOptions(o: RedisStoreOptions): ResolvedRedisSto
   }
   return Object.freeze({
     keyPrefix: o.keyPrefix ?? DEFAULT_KEY_PREFIX,
-    commandTimeoutMs: integer(
+    commandTimeoutMs: integerOption(
       o.commandTimeoutMs,
       'commandTimeoutMs',
       DEFAULT_COMMAND_TIMEOUT_MS,
       1,
     ),
-    retryIntervalMs: integer(o.retryIntervalMs, 'retryIntervalMs', DEFAULT_RETRY_INTERVAL_MS, 0),
-    clientTtlMs: integer(o.clientTtlMs, 'clientTtlMs', DEFAULT_CLIENT_TTL_MS, 1),
+    retryIntervalMs: integerOption(
+      o.retryIntervalMs,
+      'retryIntervalMs',
+      DEFAULT_RETRY_INTERVAL_MS,
+      0,
+    ),
+    clientTtlMs: integerOption(o.clientTtlMs, 'clientTtlMs', DEFAULT_CLIENT_TTL_MS, 1),
     logger,
   });
 }

@@ -7,6 +7,7 @@
 
 import { LRUCache } from 'lru-cache';
 import { invalidArg } from '../errors.js';
+import { integerOption } from '../lib/option-integer.js';
 import type { Store } from '../store/types.js';
 import type { Clock } from '../types.js';
 import type { CachedIntrospection, IntrospectionCache } from './cache.js';
@@ -41,17 +42,6 @@ interface LocalEntry {
   readonly expiresAtMs: number;
 }
 
-function integer(value: unknown, name: string, def: number, min: number): number {
-  if (value === undefined) return def;
-  if (typeof value !== 'number') {
-    throw invalidArg('ERR_INVALID_ARG_TYPE', `The option "${name}" must be a number`);
-  }
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw invalidArg('ERR_INVALID_ARG_VALUE', `The option "${name}" must be an integer >= ${min}`);
-  }
-  return value;
-}
-
 function resolveSharedCacheOptions(o: SharedIntrospectionCacheOptions) {
   const store = (o as Partial<SharedIntrospectionCacheOptions> | undefined)?.store;
   if (typeof store?.get !== 'function' || typeof store.set !== 'function') {
@@ -65,8 +55,13 @@ function resolveSharedCacheOptions(o: SharedIntrospectionCacheOptions) {
   }
   return Object.freeze({
     store,
-    localTtlMs: integer(o.localTtlMs, 'localTtlMs', DEFAULT_LOCAL_TTL_MS, 0),
-    localMaxEntries: integer(o.localMaxEntries, 'localMaxEntries', DEFAULT_LOCAL_MAX_ENTRIES, 1),
+    localTtlMs: integerOption(o.localTtlMs, 'localTtlMs', DEFAULT_LOCAL_TTL_MS, 0),
+    localMaxEntries: integerOption(
+      o.localMaxEntries,
+      'localMaxEntries',
+      DEFAULT_LOCAL_MAX_ENTRIES,
+      1,
+    ),
     keyPrefix: o.keyPrefix ?? DEFAULT_KEY_PREFIX,
     now: o.now ?? Date.now,
   });
