@@ -7,7 +7,7 @@
  * @internal
  */
 
-import { WINDOW_LUA } from './redis-lua-lib.js';
+import { SATURATION_LUA, WINDOW_LUA } from './redis-lua-lib.js';
 
 /** The fresh state (the layout of `FrictionState`) and the shared window bookkeeping. */
 const STATE_LUA = `
@@ -87,22 +87,7 @@ local function allowedNow(s, i, t)
   return (BUDGET - s.spent) >= (MINC[i] + f * (MAXC[i] - MINC[i]))
 end
 
-local function detectSaturation(s, sat)
-  if SAT_W <= 0 then return end
-  for i = 1, K do
-    local c = 0
-    if s.friction[i] >= SAT_T then c = s.satCount[i] + 1 end
-    s.satCount[i] = c
-    if c >= SAT_W then
-      if s.satFlag[i] == 0 then
-        s.satFlag[i] = 1
-        sat[#sat + 1] = i
-      end
-      s.target[i] = math.min(s.target[i] + SAT_R, 1)
-    end
-  end
-end
-
+${SATURATION_LUA}
 local function record(s, name, ti, t, charge, sat)
   local r = refillFactor(s, t)
   if r ~= 1 then

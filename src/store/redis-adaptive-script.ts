@@ -19,43 +19,29 @@ import type { ResolvedFrictionConfig } from '../friction/config.js';
 import { type FrictionResult, unconfiguredResult } from '../friction/decision.js';
 import { checkState, type FrictionState } from '../friction/state.js';
 import { ADAPTIVE_STEP_LUA } from './redis-adaptive-lua.js';
-import type { FrictionScriptTtls } from './redis-friction-script.js';
-import { LUA_PRELUDE, luaNumber, luaNumbers, luaString } from './redis-lua-lib.js';
+import {
+  type FrictionScriptTtls,
+  LUA_PRELUDE,
+  luaNumber,
+  luaNumbers,
+  sharedConfigLua,
+} from './redis-lua-lib.js';
 import type { FrictionSaturation } from './types.js';
 
 function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
-  const tools = cfg.tools;
   const a = cfg.adaptive;
-  const index = tools.map((t, i) => `[${luaString(t.name)}]=${i}`).join(',');
   const groups = cfg.groups
     .map((g) => {
       const has = g.members.map((m) => `[${m + 1}]=true`).join(',');
       return `{has={${has}},target=${luaNumber(g.aggregateTarget)},weight=${luaNumber(g.pressureWeight)}}`;
     })
     .join(',');
-  return `
-local K = ${tools.length}
-local W = ${cfg.windowSize}
-local ALPHA = ${luaNumber(cfg.emaAlpha)}
-local LAMBDA = ${luaNumber(cfg.timeDecayRate)}
-local BUDGET = ${luaNumber(cfg.defaultBudget)}
-local SAT_T = ${luaNumber(cfg.saturationThreshold)}
-local SAT_W = ${luaNumber(cfg.saturationWindow)}
-local SAT_R = ${luaNumber(cfg.saturationReliefRate)}
-local TOL = ${luaNumber(a.tolerance)}
+  return `${sharedConfigLua(cfg, ttl)}local TOL = ${luaNumber(a.tolerance)}
 local MIN_BLOCK = ${luaNumber(a.minBlockMs)}
 local GRACE = ${luaNumber(a.idleGraceMs)}
 local TBURST = ${luaNumbers(a.toolBurst)}
 local GBURST = ${luaNumbers(a.groupBurst)}
-local INDEX = {${index}}
-local TARGET = ${luaNumbers(tools.map((t) => t.targetRate))}
-local MINC = ${luaNumbers(tools.map((t) => t.minCost))}
-local MAXC = ${luaNumbers(tools.map((t) => t.maxCost))}
-local HARD = ${luaNumbers(tools.map((t) => t.hardBlockThreshold))}
 local GROUPS = {${groups}}
-local CLIENT_TTL = ${Math.ceil(ttl.clientTtlMs)}
-local PENALTY_TTL = ${Math.ceil(ttl.penaltyTtlMs)}
-local PENALTY_MIN = ${luaNumber(ttl.penaltyMinFriction)}
 `;
 }
 

@@ -14,20 +14,19 @@
  */
 
 import type { ResolvedFrictionConfig } from '../friction/config.js';
-import { LUA_PRELUDE, luaNumber, luaNumbers, luaString, WINDOW_LUA } from './redis-lua-lib.js';
+import {
+  type FrictionScriptTtls,
+  LUA_PRELUDE,
+  luaNumber,
+  luaNumbers,
+  SATURATION_LUA,
+  sharedConfigLua,
+  WINDOW_LUA,
+} from './redis-lua-lib.js';
 
-/** Key lifetimes baked into the script. */
-export interface FrictionScriptTtls {
-  /** Idle lifetime of a client's state, ms (integer ≥ 1). */
-  readonly clientTtlMs: number;
-  /** Lifetime of a state holding a penalty (friction ≥ `penaltyMinFriction`), ms; 0 = none. */
-  readonly penaltyTtlMs: number;
-  readonly penaltyMinFriction: number;
-}
+export type { FrictionScriptTtls } from './redis-lua-lib.js';
 
 function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
-  const tools = cfg.tools;
-  const index = tools.map((t, i) => `[${luaString(t.name)}]=${i}`).join(',');
   const groups = cfg.groups
     .map(
       (g) =>
@@ -35,28 +34,11 @@ function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string
         `target=${luaNumber(g.aggregateTarget)},weight=${luaNumber(g.pressureWeight)}}`,
     )
     .join(',');
-  return `
-local K = ${tools.length}
-local W = ${cfg.windowSize}
-local ALPHA = ${luaNumber(cfg.emaAlpha)}
-local KAPPA = ${luaNumber(cfg.adjustmentRate)}
+  return `${sharedConfigLua(cfg, ttl)}local KAPPA = ${luaNumber(cfg.adjustmentRate)}
 local BETA = ${luaNumber(cfg.asymmetricDecay)}
 local DEADZONE = ${luaNumber(cfg.deadZone)}
 local WARMUP = ${luaNumber(cfg.warmupCalls)}
-local LAMBDA = ${luaNumber(cfg.timeDecayRate)}
-local BUDGET = ${luaNumber(cfg.defaultBudget)}
-local SAT_T = ${luaNumber(cfg.saturationThreshold)}
-local SAT_W = ${luaNumber(cfg.saturationWindow)}
-local SAT_R = ${luaNumber(cfg.saturationReliefRate)}
-local INDEX = {${index}}
-local TARGET = ${luaNumbers(tools.map((t) => t.targetRate))}
-local MINC = ${luaNumbers(tools.map((t) => t.minCost))}
-local MAXC = ${luaNumbers(tools.map((t) => t.maxCost))}
-local HARD = ${luaNumbers(tools.map((t) => t.hardBlockThreshold))}
 local GROUPS = {${groups}}
-local CLIENT_TTL = ${Math.ceil(ttl.clientTtlMs)}
-local PENALTY_TTL = ${Math.ceil(ttl.penaltyTtlMs)}
-local PENALTY_MIN = ${luaNumber(ttl.penaltyMinFriction)}
 `;
 }
 
@@ -114,22 +96,7 @@ ${WINDOW_LUA}local function adjustTools(s, warm)
   end
 end
 
-local function detectSaturation(s, sat)
-  if SAT_W <= 0 then return end
-  for i = 1, K do
-    local c = 0
-    if s.friction[i] >= SAT_T then c = s.satCount[i] + 1 end
-    s.satCount[i] = c
-    if c >= SAT_W then
-      if s.satFlag[i] == 0 then
-        s.satFlag[i] = 1
-        sat[#sat + 1] = i
-      end
-      s.target[i] = math.min(s.target[i] + SAT_R, 1)
-    end
-  end
-end
-
+${SATURATION_LUA}
 local function applyGroupPressure(s)
   for g = 1, #GROUPS do
     local G = GROUPS[g]

@@ -14,6 +14,8 @@
  * @internal
  */
 
+import type { ResolvedFrictionConfig } from '../friction/config.js';
+
 /** `fexp(x)`: fdlibm `exp`, and `num(x)`: a number as a round-trip-exact string. */
 export const LUA_PRELUDE = `
 local FDL_A = math.ldexp(1 + 0x62E43 / 1048576, -2)
@@ -138,5 +140,60 @@ local function pushWindow(s, name, ti)
   end
   s.ring[s.head + 1] = slot
   s.head = (s.head + 1) % W
+end
+`;
+
+/** Key lifetimes baked into the script. */
+export interface FrictionScriptTtls {
+  /** Idle lifetime of a client's state, ms (integer ≥ 1). */
+  readonly clientTtlMs: number;
+  /** Lifetime of a state holding a penalty (friction ≥ `penaltyMinFriction`), ms; 0 = none. */
+  readonly penaltyTtlMs: number;
+  readonly penaltyMinFriction: number;
+}
+
+/**
+ * The configuration locals both controllers' scripts read (tool table, window, decay, budget,
+ * saturation, TTLs), baked into the script text.
+ */
+export function sharedConfigLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
+  const tools = cfg.tools;
+  const index = tools.map((t, i) => `[${luaString(t.name)}]=${i}`).join(',');
+  return `
+local K = ${tools.length}
+local W = ${cfg.windowSize}
+local ALPHA = ${luaNumber(cfg.emaAlpha)}
+local LAMBDA = ${luaNumber(cfg.timeDecayRate)}
+local BUDGET = ${luaNumber(cfg.defaultBudget)}
+local SAT_T = ${luaNumber(cfg.saturationThreshold)}
+local SAT_W = ${luaNumber(cfg.saturationWindow)}
+local SAT_R = ${luaNumber(cfg.saturationReliefRate)}
+local INDEX = {${index}}
+local TARGET = ${luaNumbers(tools.map((t) => t.targetRate))}
+local MINC = ${luaNumbers(tools.map((t) => t.minCost))}
+local MAXC = ${luaNumbers(tools.map((t) => t.maxCost))}
+local HARD = ${luaNumbers(tools.map((t) => t.hardBlockThreshold))}
+local CLIENT_TTL = ${Math.ceil(ttl.clientTtlMs)}
+local PENALTY_TTL = ${Math.ceil(ttl.penaltyTtlMs)}
+local PENALTY_MIN = ${luaNumber(ttl.penaltyMinFriction)}
+`;
+}
+
+/** Saturation relief (DESIGN §3.5 step 4), shared by both controllers' scripts. */
+export const SATURATION_LUA = `
+local function detectSaturation(s, sat)
+  if SAT_W <= 0 then return end
+  for i = 1, K do
+    local c = 0
+    if s.friction[i] >= SAT_T then c = s.satCount[i] + 1 end
+    s.satCount[i] = c
+    if c >= SAT_W then
+      if s.satFlag[i] == 0 then
+        s.satFlag[i] = 1
+        sat[#sat + 1] = i
+      end
+      s.target[i] = math.min(s.target[i] + SAT_R, 1)
+    end
+  end
 end
 `;
