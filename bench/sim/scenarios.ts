@@ -8,6 +8,7 @@
  */
 
 import type { ToolFrictionConfig } from '../../src/friction/config.js';
+import { MUTATION_TOOLS } from '../../test/friction/_fixtures.js';
 import type { Scenario } from './harness.js';
 
 /** Target share of the `hot` tool. */
@@ -15,19 +16,7 @@ export const HOT_TARGET = 0.3;
 const HOT: Readonly<Record<string, ToolFrictionConfig>> = { hot: { targetRate: HOT_TARGET } };
 
 /** The production-like tool set (targets 0.03–0.1) used by S5. */
-export const PRODUCTION_TOOLS: Readonly<Record<string, ToolFrictionConfig>> = {
-  create_task: { targetRate: 0.05 },
-  create_tasks: { targetRate: 0.03 },
-  update_task: { targetRate: 0.1 },
-  delete_task: { targetRate: 0.03 },
-  complete_task: { targetRate: 0.05 },
-  batch_update_tasks: { targetRate: 0.03 },
-  add_task_comment: { targetRate: 0.08 },
-  classify_task: { targetRate: 0.08 },
-  add_agent_note: { targetRate: 0.08 },
-  set_agent_status: { targetRate: 0.08 },
-  add_dependency: { targetRate: 0.05 },
-};
+export const PRODUCTION_TOOLS: Readonly<Record<string, ToolFrictionConfig>> = MUTATION_TOOLS;
 
 function span(seconds: number, calls: number, rate: number, scale: number): number {
   return Math.max(seconds, calls / rate) * scale;

@@ -7,7 +7,11 @@
  * @internal
  */
 
-import { SATURATION_LUA, WINDOW_LUA } from './redis-lua-lib.js';
+import { encodeLua, SATURATION_LUA, WINDOW_LUA } from './redis-lua-lib.js';
+
+const ADAPTIVE_FIELDS_LUA = `
+    .. ',"credit":' .. numArray(s.credit) .. ',"groupCredit":' .. numArray(s.groupCredit)
+    .. ',"gate":' .. numArray(s.gate) .. ',"closedAt":' .. numArray(s.closedAt)`;
 
 /** The fresh state (the layout of `FrictionState`) and the shared window bookkeeping. */
 const STATE_LUA = `
@@ -131,22 +135,7 @@ end
 
 /** Encoding, TTL, the view and the entry point. */
 const MAIN_LUA = `
-local function encode(s)
-  local others = {}
-  for j = 1, #s.others do others[j] = cjson.encode(s.others[j]) end
-  local lastT = 'null'
-  if s.lastT ~= nil then lastT = num(s.lastT) end
-  return '{"v":1,"n":' .. num(s.n) .. ',"lastT":' .. lastT .. ',"spent":' .. num(s.spent)
-    .. ',"friction":' .. numArray(s.friction) .. ',"ema":' .. numArray(s.ema)
-    .. ',"target":' .. numArray(s.target) .. ',"satCount":' .. numArray(s.satCount)
-    .. ',"satFlag":' .. numArray(s.satFlag) .. ',"groupEma":' .. numArray(s.groupEma)
-    .. ',"ring":' .. numArray(s.ring) .. ',"head":' .. num(s.head) .. ',"size":' .. num(s.size)
-    .. ',"counts":' .. numArray(s.counts) .. ',"others":[' .. table.concat(others, ',')
-    .. '],"otherCounts":' .. numArray(s.otherCounts) .. ',"credit":' .. numArray(s.credit)
-    .. ',"groupCredit":' .. numArray(s.groupCredit) .. ',"gate":' .. numArray(s.gate)
-    .. ',"closedAt":' .. numArray(s.closedAt) .. '}'
-end
-
+${encodeLua(ADAPTIVE_FIELDS_LUA)}
 local function ttlOf(s)
   if PENALTY_TTL > CLIENT_TTL then
     for i = 1, K do

@@ -15,6 +15,7 @@
 
 import type { ResolvedFrictionConfig } from '../friction/config.js';
 import {
+  encodeLua,
   type FrictionScriptTtls,
   LUA_PRELUDE,
   luaNumber,
@@ -41,24 +42,6 @@ local WARMUP = ${luaNumber(cfg.warmupCalls)}
 local GROUPS = {${groups}}
 `;
 }
-
-/** The state as `FrictionState` JSON with round-trip-exact numbers. */
-const ENCODE_LUA = `
-local function encode(s)
-  local others = {}
-  for j = 1, #s.others do others[j] = cjson.encode(s.others[j]) end
-  local lastT = 'null'
-  if s.lastT ~= nil then lastT = num(s.lastT) end
-  return '{"v":1,"n":' .. num(s.n) .. ',"lastT":' .. lastT .. ',"spent":' .. num(s.spent)
-    .. ',"friction":' .. numArray(s.friction) .. ',"ema":' .. numArray(s.ema)
-    .. ',"target":' .. numArray(s.target) .. ',"satCount":' .. numArray(s.satCount)
-    .. ',"satFlag":' .. numArray(s.satFlag) .. ',"groupEma":' .. numArray(s.groupEma)
-    .. ',"ring":' .. numArray(s.ring) .. ',"head":' .. num(s.head) .. ',"size":' .. num(s.size)
-    .. ',"counts":' .. numArray(s.counts) .. ',"others":[' .. table.concat(others, ',')
-    .. '],"otherCounts":' .. numArray(s.otherCounts) .. '}'
-end
-
-`;
 
 /** The controller step: same order of operations as `state.ts`, 1-based arrays. */
 const STEP_LUA = `
@@ -209,7 +192,7 @@ export function proportionalStepScript(
 }
 
 /** Reads a state (KEYS[1]) as `FrictionState` JSON, or nil when absent. */
-export const STATE_READ_SCRIPT = `${LUA_PRELUDE}${ENCODE_LUA}
+export const STATE_READ_SCRIPT = `${LUA_PRELUDE}${encodeLua()}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 return encode(cmsgpack.unpack(raw))

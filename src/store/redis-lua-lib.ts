@@ -197,3 +197,25 @@ local function detectSaturation(s, sat)
   end
 end
 `;
+
+/**
+ * The Lua `encode(s)`: the state as `FrictionState` JSON with round-trip-exact numbers.
+ * `extraFields` appends Lua concatenations of further fields (the adaptive controller's).
+ */
+export function encodeLua(extraFields = ''): string {
+  return `
+local function encode(s)
+  local others = {}
+  for j = 1, #s.others do others[j] = cjson.encode(s.others[j]) end
+  local lastT = 'null'
+  if s.lastT ~= nil then lastT = num(s.lastT) end
+  return '{"v":1,"n":' .. num(s.n) .. ',"lastT":' .. lastT .. ',"spent":' .. num(s.spent)
+    .. ',"friction":' .. numArray(s.friction) .. ',"ema":' .. numArray(s.ema)
+    .. ',"target":' .. numArray(s.target) .. ',"satCount":' .. numArray(s.satCount)
+    .. ',"satFlag":' .. numArray(s.satFlag) .. ',"groupEma":' .. numArray(s.groupEma)
+    .. ',"ring":' .. numArray(s.ring) .. ',"head":' .. num(s.head) .. ',"size":' .. num(s.size)
+    .. ',"counts":' .. numArray(s.counts) .. ',"others":[' .. table.concat(others, ',')
+    .. '],"otherCounts":' .. numArray(s.otherCounts)${extraFields} .. '}'
+end
+`;
+}
