@@ -10,6 +10,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { FrictionController } from '../src/friction/controller.js';
+import { mulberry32 } from './lib/prng.js';
 
 /** Allowed calls over which the share is measured for the ±1 pp band. */
 const TRAIL = 1000;
@@ -26,18 +27,6 @@ export interface ConvergenceFigures {
   readonly refusedShare: number;
   /** First call after which the share over the last 1 000 allowed calls stays within ±1 pp. */
   readonly callsToBand: number | undefined;
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -14,6 +14,7 @@ import { FrictionController } from '../src/friction/controller.js';
 import { FrictionRegistry } from '../src/friction/registry.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { MUTATION_GROUP, MUTATION_TOOLS } from '../test/friction/_fixtures.js';
+import { mulberry32 } from './lib/prng.js';
 import { asyncRate, rounds, syncRate } from './lib/timing.js';
 
 /** One call of the workload. */
@@ -27,23 +28,11 @@ export const WORKLOAD_SIZE = 4096;
 /** Distinct client keys of the registry and limiter runs. */
 export const CLIENTS = 1000;
 
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The seeded workload: `mutationShare` of calls to a random limited tool, the rest `get_tasks`.
  */
 export function workload(mutationShare: number, seed = 7): readonly Call[] {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const names = Object.keys(MUTATION_TOOLS);
   return Array.from({ length: WORKLOAD_SIZE }, () =>
     rand() < mutationShare

@@ -14,6 +14,7 @@ import type {
   ToolGroupConfig,
 } from '../../src/friction/config.js';
 import { FrictionController } from '../../src/friction/controller.js';
+import { mulberry32 } from '../lib/prng.js';
 
 /** Retries of one refused call before the retrying client gives up. */
 export const MAX_RETRIES = 5;
@@ -62,18 +63,6 @@ export interface Trace {
   readonly maxFriction: number;
   /** First probe time (s) at which tool 0 was allowed, or undefined. */
   readonly probeAllowedAtS: number | undefined;
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A min-heap of pending retries keyed by time. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../bench/friction-convergence.js';
+import { mulberry32 } from '../../bench/lib/prng.js';
 import { FrictionController } from '../../src/friction/controller.js';
 import type { FrictionLevel } from '../../src/friction/decision.js';
 import { MUTATION_GROUP, MUTATION_TOOLS } from './_fixtures.js';
