@@ -7,7 +7,7 @@
  * @internal
  */
 
-import { encodeLua, SATURATION_LUA, WINDOW_LUA } from './redis-lua-lib.js';
+import { encodeLua, SATURATION_LUA, TTL_LUA, WINDOW_LUA } from './redis-lua-lib.js';
 
 const ADAPTIVE_FIELDS_LUA = `
     .. ',"credit":' .. numArray(s.credit) .. ',"groupCredit":' .. numArray(s.groupCredit)
@@ -136,15 +136,7 @@ end
 /** Encoding, TTL, the view and the entry point. */
 const MAIN_LUA = `
 ${encodeLua(ADAPTIVE_FIELDS_LUA)}
-local function ttlOf(s)
-  if PENALTY_TTL > CLIENT_TTL then
-    for i = 1, K do
-      if s.friction[i] >= PENALTY_MIN and s.friction[i] > 0 then return PENALTY_TTL end
-    end
-  end
-  return CLIENT_TTL
-end
-
+${TTL_LUA}
 local function view(s, name, ti)
   if ti == nil then return {'u', num(rawRate(s, name))} end
   local i = ti + 1

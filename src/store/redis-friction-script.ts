@@ -22,6 +22,7 @@ import {
   luaNumbers,
   SATURATION_LUA,
   sharedConfigLua,
+  TTL_LUA,
   WINDOW_LUA,
 } from './redis-lua-lib.js';
 
@@ -122,15 +123,7 @@ local function record(s, name, ti, t, d, charge, sat)
   if s.lastT == nil or t > s.lastT then s.lastT = t end
 end
 
-local function ttlOf(s)
-  if PENALTY_TTL > CLIENT_TTL then
-    for i = 1, K do
-      if s.friction[i] >= PENALTY_MIN and s.friction[i] > 0 then return PENALTY_TTL end
-    end
-  end
-  return CLIENT_TTL
-end
-
+${TTL_LUA}
 -- The view a check sees: {kind, a, b, c, d, e} (see redis-friction.ts).
 local function view(s, name, ti, d)
   if ti == nil then return {'u', num(rawRate(s, name)), '0', '0', '0', '0'} end

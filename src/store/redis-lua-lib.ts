@@ -219,3 +219,15 @@ local function encode(s)
 end
 `;
 }
+
+/** A state's key lifetime: the penalty TTL while any friction is at or above the penalty minimum. */
+export const TTL_LUA = `
+local function ttlOf(s)
+  if PENALTY_TTL > CLIENT_TTL then
+    for i = 1, K do
+      if s.friction[i] >= PENALTY_MIN and s.friction[i] > 0 then return PENALTY_TTL end
+    end
+  end
+  return CLIENT_TTL
+end
+`;
