@@ -33,7 +33,7 @@ import {
   requireBearerAuth,
 } from '../src/express.js';
 import type { Logger } from '../src/types.js';
-import { IntrospectionTokenVerifier } from '../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../src/verify/introspection/verifier.js';
 
 /** Options of {@link createApp}. */
 export interface ExampleServerOptions {

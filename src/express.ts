@@ -5,10 +5,10 @@
  * @module
  */
 
+export { requireBearerAuth } from './adapters/express/bearer.js';
+export type { DiscoveryRouteTarget } from './adapters/express/discovery.js';
+export { registerOAuthDiscoveryEndpoints } from './adapters/express/discovery.js';
+export { createLoggingMiddleware, normalizePath } from './adapters/express/middleware.js';
 export type { CorsOptions, OAuthDiscoveryOptions } from './discovery/endpoints.js';
-export type { DiscoveryRouteTarget } from './discovery/express.js';
-export { registerOAuthDiscoveryEndpoints } from './discovery/express.js';
 export type { BearerAuthOptions } from './http/bearer.js';
-export { requireBearerAuth } from './http/express.js';
-export { createLoggingMiddleware, normalizePath } from './http/express-middleware.js';
 export type { LoggingOptions } from './http/logging.js';

@@ -8,6 +8,8 @@
  * @module
  */
 
+export type { FetchBearerAuth, FetchBearerAuthOptions } from './adapters/fetch/bearer.js';
+export { requireBearerAuth } from './adapters/fetch/bearer.js';
 export { synthesizeAuthorizationServerMetadata } from './discovery/authorization-server.js';
 export type {
   ProtectedResourceMetadata,
@@ -55,7 +57,6 @@ export type { FrictionWrapperOptions, ToolHandler } from './friction/wrappers.js
 export { frictionControlled, initFriction, recordToolCall } from './friction/wrappers.js';
 export type { BearerAuthOptions, BearerGate, BearerRequest, BearerResult } from './http/bearer.js';
 export { createBearerGate } from './http/bearer.js';
-
 export type {
   AuthErrorContext,
   AuthErrorResponse,
@@ -63,8 +64,6 @@ export type {
   BearerErrorCode,
 } from './http/challenge.js';
 export { authErrorResponse, buildWwwAuthenticate } from './http/challenge.js';
-export type { FetchBearerAuth, FetchBearerAuthOptions } from './http/fetch.js';
-export { requireBearerAuth } from './http/fetch.js';
 export type { IsSafeUrlOptions } from './ssrf/is-safe-url.js';
 export { isSafeUrl } from './ssrf/is-safe-url.js';
 export { createSafeHttpClient } from './ssrf/safe-http-client.js';
@@ -107,10 +106,10 @@ export type {
   MemoryIntrospectionCacheOptions,
 } from './verify/cache.js';
 export { createMemoryIntrospectionCache } from './verify/cache.js';
-export { IntrospectionTokenVerifier } from './verify/introspection.js';
 export type {
   ClientAuthMethod,
   IntrospectionResponse,
   IntrospectionTokenVerifierOptions,
-} from './verify/introspection-types.js';
+} from './verify/introspection/types.js';
+export { IntrospectionTokenVerifier } from './verify/introspection/verifier.js';
 export type { AccessToken, TokenVerifier } from './verify/verifier.js';

@@ -5,15 +5,15 @@
  * @module
  */
 
-export type { CorsOptions, OAuthDiscoveryOptions } from './discovery/endpoints.js';
-export type { OAuthDiscoveryHandler } from './discovery/node.js';
-export { createOAuthDiscoveryHandler } from './discovery/node.js';
-export type { BearerAuthOptions } from './http/bearer.js';
-export type { LoggingOptions } from './http/logging.js';
 export type {
   NodeBearerAuth,
   NodeBearerAuthOptions,
   NodeBearerAuthResult,
-} from './http/node.js';
-export { requireBearerAuth } from './http/node.js';
-export { createLoggingMiddleware, normalizePath } from './http/node-middleware.js';
+} from './adapters/node/bearer.js';
+export { requireBearerAuth } from './adapters/node/bearer.js';
+export type { OAuthDiscoveryHandler } from './adapters/node/discovery.js';
+export { createOAuthDiscoveryHandler } from './adapters/node/discovery.js';
+export { createLoggingMiddleware, normalizePath } from './adapters/node/middleware.js';
+export type { CorsOptions, OAuthDiscoveryOptions } from './discovery/endpoints.js';
+export type { BearerAuthOptions } from './http/bearer.js';
+export type { LoggingOptions } from './http/logging.js';

@@ -16,7 +16,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import { requireBearerAuth } from '../../src/express.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import type { IntrospectionCacheOptions } from '../../src/verify/cache.js';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 
 /** Where the verifier of a protected app introspects. */
 export interface IntrospectionTarget {

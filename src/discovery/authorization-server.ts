@@ -8,7 +8,7 @@
  */
 
 import { AuthflowError } from '../errors.js';
-import { normalizePublicUrl } from '../lib/http-url.js';
+import { normalizePublicUrl } from '../http/url.js';
 import { defaultLogger } from '../lib/logger.js';
 import type { SafeHttpClient } from '../ssrf/types.js';
 import type { Clock, Logger } from '../types.js';

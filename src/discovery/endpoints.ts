@@ -8,9 +8,9 @@
  */
 
 import { invalidArg } from '../errors.js';
-import { ALLOWED_METHODS, type CorsOptions, resolveCors } from '../lib/http-cors.js';
-import { resolveFlag, resolvePositive } from '../lib/http-options.js';
-import { normalizePublicUrl } from '../lib/http-url.js';
+import { ALLOWED_METHODS, type CorsOptions, resolveCors } from '../http/cors.js';
+import { resolveFlag, resolvePositive } from '../http/options.js';
+import { normalizePublicUrl } from '../http/url.js';
 import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../ssrf/types.js';
 import type { Clock, Logger } from '../types.js';
@@ -24,7 +24,7 @@ import {
   type ProtectedResourceMetadataOptions,
 } from './protected-resource.js';
 
-export type { CorsOptions } from '../lib/http-cors.js';
+export type { CorsOptions } from '../http/cors.js';
 
 /** Options of `registerOAuthDiscoveryEndpoints` and `createOAuthDiscoveryHandler`. */
 export type OAuthDiscoveryOptions = ProtectedResourceMetadataOptions & {

@@ -6,8 +6,8 @@
  */
 
 import { invalidArg } from '../errors.js';
-import { resolveOptionalString, resolveScopes } from '../lib/http-options.js';
-import { normalizePublicUrl } from '../lib/http-url.js';
+import { resolveOptionalString, resolveScopes } from '../http/options.js';
+import { normalizePublicUrl } from '../http/url.js';
 
 /** The scopes advertised when none are configured (the Python package's default). */
 export const DEFAULT_SCOPES: readonly string[] = Object.freeze(['read']);

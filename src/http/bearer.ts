@@ -10,13 +10,13 @@ import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/p
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { protectedResourceMetadataUrl } from '../discovery/protected-resource.js';
 import { AuthflowError, invalidArg, TokenRejectedError } from '../errors.js';
-import { parseAuthorizationHeader } from '../lib/header-authorization.js';
-import { resolveScopes } from '../lib/http-options.js';
-import { normalizePublicUrl } from '../lib/http-url.js';
-import { checkToolCalls, McpHeaderMismatchError } from '../lib/json-rpc-tool-calls.js';
 import { defaultLogger } from '../lib/logger.js';
 import type { Clock, Logger } from '../types.js';
+import { parseAuthorizationHeader } from './authorization-header.js';
 import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
+import { checkToolCalls, McpHeaderMismatchError } from './json-rpc.js';
+import { resolveScopes } from './options.js';
+import { normalizePublicUrl } from './url.js';
 
 /** Options of every `requireBearerAuth` adapter. */
 export interface BearerAuthOptions {

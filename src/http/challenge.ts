@@ -16,7 +16,7 @@ import {
   TemporarilyUnavailableError,
 } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { AuthflowError, IntrospectionUnavailableError, TokenRejectedError } from '../errors.js';
-import { HEADER_MISMATCH_CODE, McpHeaderMismatchError } from '../lib/json-rpc-tool-calls.js';
+import { HEADER_MISMATCH_CODE, McpHeaderMismatchError } from './json-rpc.js';
 
 /** The OAuth error codes a bearer challenge can carry (RFC 6750 §3.1). */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';

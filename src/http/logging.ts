@@ -6,9 +6,9 @@
  */
 
 import { invalidArg } from '../errors.js';
-import { maskBody, maskHeaders, maskQuery } from '../lib/http-mask.js';
-import { resolveFlag } from '../lib/http-options.js';
 import type { Clock, Logger, LogRecord } from '../types.js';
+import { maskBody, maskHeaders, maskQuery } from './mask.js';
+import { resolveFlag } from './options.js';
 
 /** Options of `createLoggingMiddleware`. */
 export interface LoggingOptions {

@@ -6,14 +6,14 @@
  */
 
 import { invalidArg } from '../errors.js';
-import { ipaddr } from '../lib/ip-addr.js';
+import { ipaddr } from './ip-addr.js';
+import { classifyAddress } from './policy.js';
 import {
   classifyHost,
   hasForbiddenCharacter,
   parseRawAuthority,
   type RawAuthority,
-} from '../lib/url-authority.js';
-import { classifyAddress } from './policy.js';
+} from './url-authority.js';
 
 /** Options of {@link isSafeUrl}. */
 export interface IsSafeUrlOptions {

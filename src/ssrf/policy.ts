@@ -7,8 +7,8 @@
  */
 
 import { isIP } from 'node:net';
-import { type IPv4, type IPv6, ipaddr } from '../lib/ip-addr.js';
-import { classifyHost } from '../lib/url-authority.js';
+import { type IPv4, type IPv6, ipaddr } from './ip-addr.js';
+import { classifyHost } from './url-authority.js';
 
 /**
  * The class of an IP address, as the outbound policy sees it:

@@ -9,10 +9,10 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent } from 'undici';
 import { invalidArg, SsrfBlockedError } from '../errors.js';
-import { createPinnedConnector } from '../lib/ip-connector.js';
-import { flattenHeaders, readBody, toHttpError } from '../lib/url-response.js';
+import { createPinnedConnector } from './connector.js';
 import { isSafeUrl } from './is-safe-url.js';
 import { addressPolicyForHost } from './policy.js';
+import { flattenHeaders, readBody, toHttpError } from './read-response.js';
 import type {
   SafeHttpClient,
   SafeHttpClientOptions,

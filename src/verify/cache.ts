@@ -10,7 +10,7 @@
 
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../types.js';
-import type { IntrospectionResponse } from './introspection-types.js';
+import type { IntrospectionResponse } from './introspection/types.js';
 
 /** One cached introspection verdict. */
 export interface CachedIntrospection {

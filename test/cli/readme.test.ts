@@ -70,7 +70,7 @@ describe('README', () => {
   });
 
   it.each([
-    ['src/verify/introspection-types.ts', 'IntrospectionTokenVerifierOptions', ''],
+    ['src/verify/introspection/types.ts', 'IntrospectionTokenVerifierOptions', ''],
     ['src/verify/cache.ts', 'IntrospectionCacheOptions', 'cache.'],
     ['src/discovery/endpoints.ts', 'OAuthDiscoveryOptions', ''],
     ['src/discovery/protected-resource.ts', 'ProtectedResourceMetadataBase', ''],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { captureLogger } from './auth-log-capture.js';
 import { runPkceFlow } from './auth-pkce.js';
 import { type AuthServer, startAuthServer } from './auth-server.js';

@@ -2,8 +2,8 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IntrospectionUnavailableError, TokenRejectedError } from '../../src/errors.js';
+import { parseAuthorizationHeader } from '../../src/http/authorization-header.js';
 import { type BearerAuthOptions, createBearerGate } from '../../src/http/bearer.js';
-import { parseAuthorizationHeader } from '../../src/lib/header-authorization.js';
 import { captureLogger } from '../helpers/auth-log-capture.js';
 import { parseWwwAuthenticate } from '../helpers/www-authenticate.js';
 

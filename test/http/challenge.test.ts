@@ -18,7 +18,7 @@ import {
   buildWwwAuthenticate,
   quoteHeaderValue,
 } from '../../src/http/challenge.js';
-import { McpHeaderMismatchError } from '../../src/lib/json-rpc-tool-calls.js';
+import { McpHeaderMismatchError } from '../../src/http/json-rpc.js';
 import { parseWwwAuthenticate } from '../helpers/www-authenticate.js';
 
 const PRM = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp';

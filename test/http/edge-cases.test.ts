@@ -3,16 +3,16 @@ import { createServer, request as httpRequest, type IncomingMessage } from 'node
 import type { AddressInfo } from 'node:net';
 import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { requireBearerAuth as fetchGate } from '../../src/adapters/fetch/bearer.js';
 import { createDiscoveryResponder } from '../../src/discovery/endpoints.js';
 import { createBearerGate } from '../../src/http/bearer.js';
 import { authErrorResponse } from '../../src/http/challenge.js';
-import { requireBearerAuth as fetchGate } from '../../src/http/fetch.js';
+import { resolveCors } from '../../src/http/cors.js';
+import { checkToolCalls, decodeRoutingHeader } from '../../src/http/json-rpc.js';
 import { buildRequestLogRecord, resolveLoggingOptions } from '../../src/http/logging.js';
-import { resolveCors } from '../../src/lib/http-cors.js';
-import { maskBody, maskHeaders } from '../../src/lib/http-mask.js';
-import { readJsonBody } from '../../src/lib/http-node.js';
-import { stripTrailingSlashes } from '../../src/lib/http-path.js';
-import { checkToolCalls, decodeRoutingHeader } from '../../src/lib/json-rpc-tool-calls.js';
+import { maskBody, maskHeaders } from '../../src/http/mask.js';
+import { readJsonBody } from '../../src/http/node-io.js';
+import { stripTrailingSlashes } from '../../src/http/path.js';
 import { createLoggingMiddleware, normalizePath } from '../../src/node.js';
 
 const verifier = { verifyAccessToken: async () => ({ token: 't', clientId: 'c', scopes: [] }) };

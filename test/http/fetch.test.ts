@@ -1,7 +1,7 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { describe, expect, it } from 'vitest';
+import { requireBearerAuth } from '../../src/adapters/fetch/bearer.js';
 import { IntrospectionUnavailableError, TokenRejectedError } from '../../src/errors.js';
-import { requireBearerAuth } from '../../src/http/fetch.js';
 import { parseWwwAuthenticate } from '../helpers/www-authenticate.js';
 
 const verifier = {

@@ -13,7 +13,7 @@ import {
   normalizePath,
   requireBearerAuth,
 } from '../../src/node.js';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { captureLogger } from '../helpers/auth-log-capture.js';
 import { type AuthServer, startAuthServer } from '../helpers/auth-server.js';
 

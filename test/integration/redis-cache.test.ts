@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { silentLogger } from '../../src/lib/logger.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { RedisStore } from '../../src/store/redis.js';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { createSharedIntrospectionCache } from '../../src/verify/redis-cache.js';
 import { captureLogger } from '../friction/_logger.js';
 import { type AuthServer, startAuthServer } from '../helpers/auth-server.js';

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { LookupFunction, Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPinnedConnector, type PinnedConnectorOptions } from '../../src/lib/ip-connector.js';
+import { createPinnedConnector, type PinnedConnectorOptions } from '../../src/ssrf/connector.js';
 import type { AddressPolicy } from '../../src/ssrf/policy.js';
 
 type BaseConnect = NonNullable<PinnedConnectorOptions['baseConnect']>;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryIntrospectionCache } from '../../src/verify/cache.js';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
-import type { IntrospectionTokenVerifierOptions } from '../../src/verify/introspection-types.js';
+import type { IntrospectionTokenVerifierOptions } from '../../src/verify/introspection/types.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { captureLogger } from '../helpers/auth-log-capture.js';
 import { type AuthServer, startAuthServer } from '../helpers/auth-server.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { type CaptureLogger, captureLogger } from '../helpers/auth-log-capture.js';
 import { type FaultyServer, json, startFaultyServer } from '../helpers/faulty-server.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
-import type { IntrospectionTokenVerifierOptions } from '../../src/verify/introspection-types.js';
+import type { IntrospectionTokenVerifierOptions } from '../../src/verify/introspection/types.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 
 const BASE: IntrospectionTokenVerifierOptions = {
   introspectionEndpoint: 'https://as.example.com/introspect',

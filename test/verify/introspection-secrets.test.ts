@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
-import type { ClientAuthMethod } from '../../src/verify/introspection-types.js';
+import type { ClientAuthMethod } from '../../src/verify/introspection/types.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { captureLogger } from '../helpers/auth-log-capture.js';
 import { type AuthServer, startAuthServer } from '../helpers/auth-server.js';
 import { type FaultyServer, json, startFaultyServer } from '../helpers/faulty-server.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isWellFormedToken, MAX_TOKEN_LENGTH } from '../../src/lib/token-syntax.js';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
+import { isWellFormedToken, MAX_TOKEN_LENGTH } from '../../src/verify/token-syntax.js';
 import { captureLogger } from '../helpers/auth-log-capture.js';
 import { type FaultyServer, json, startFaultyServer } from '../helpers/faulty-server.js';
 

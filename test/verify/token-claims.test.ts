@@ -5,7 +5,7 @@ import {
   parseAudience,
   parseScopes,
   resourceMatches,
-} from '../../src/lib/token-claims.js';
+} from '../../src/verify/introspection/claims.js';
 
 const SERVER = 'https://h.example/api/mcp';
 const NOW = 1_800_000_000_000;

@@ -5,7 +5,7 @@ import {
   buildIntrospectionRequest,
   classifyIntrospectionResponse,
   formEncode,
-} from '../../src/lib/token-http.js';
+} from '../../src/verify/introspection/request.js';
 
 function decodeBasic(header: string): [string, string] {
   const pair = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8');

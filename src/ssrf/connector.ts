@@ -12,9 +12,9 @@
 import { isIP, type LookupFunction, type Socket } from 'node:net';
 import { buildConnector } from 'undici';
 import { SsrfBlockedError } from '../errors.js';
-import type { AddressPolicy } from '../ssrf/policy.js';
-import { classifyAddress, isAddressAllowed } from '../ssrf/policy.js';
 import { ipaddr } from './ip-addr.js';
+import type { AddressPolicy } from './policy.js';
+import { classifyAddress, isAddressAllowed } from './policy.js';
 
 type Connect = ReturnType<typeof buildConnector>;
 type ConnectOptions = Parameters<Connect>[0];

@@ -5,7 +5,7 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createDiscoveryResponder, type OAuthDiscoveryOptions } from './endpoints.js';
+import { createDiscoveryResponder, type OAuthDiscoveryOptions } from '../../discovery/endpoints.js';
 
 /** Answers a discovery request; resolves `false` (having written nothing) for any other path. */
 export type OAuthDiscoveryHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;

@@ -6,8 +6,8 @@
  * @internal
  */
 
-import type { TokenErrorCode } from '../errors.js';
-import type { IntrospectionResponse } from '../verify/introspection-types.js';
+import type { TokenErrorCode } from '../../errors.js';
+import type { IntrospectionResponse } from './types.js';
 
 /** What the verifier needs to judge a response. */
 export interface ClaimsContext {

@@ -5,8 +5,12 @@
  */
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { stripTrailingSlashes } from '../lib/http-path.js';
-import { buildRequestLogRecord, type LoggingOptions, resolveLoggingOptions } from './logging.js';
+import {
+  buildRequestLogRecord,
+  type LoggingOptions,
+  resolveLoggingOptions,
+} from '../../http/logging.js';
+import { stripTrailingSlashes } from '../../http/path.js';
 
 /**
  * Creates Express middleware that routes `/mcp/` as `/mcp` (every trailing slash dropped; `/`

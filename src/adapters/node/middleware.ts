@@ -6,8 +6,12 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { stripTrailingSlashes } from '../lib/http-path.js';
-import { buildRequestLogRecord, type LoggingOptions, resolveLoggingOptions } from './logging.js';
+import {
+  buildRequestLogRecord,
+  type LoggingOptions,
+  resolveLoggingOptions,
+} from '../../http/logging.js';
+import { stripTrailingSlashes } from '../../http/path.js';
 
 /** A `node:http` request as the gate leaves it. */
 type GatedRequest = IncomingMessage & { auth?: AuthInfo; body?: unknown };

@@ -6,9 +6,9 @@
  * @internal
  */
 
-import type { TokenErrorCode } from '../errors.js';
-import type { SafeHttpResponse } from '../ssrf/types.js';
-import type { ClientAuthMethod, IntrospectionResponse } from '../verify/introspection-types.js';
+import type { TokenErrorCode } from '../../errors.js';
+import type { SafeHttpResponse } from '../../ssrf/types.js';
+import type { ClientAuthMethod, IntrospectionResponse } from './types.js';
 
 /** Our credentials at the introspection endpoint. */
 export interface ClientCredentials {

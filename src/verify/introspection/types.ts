@@ -4,9 +4,9 @@
  * @module
  */
 
-import type { SafeHttpClient } from '../ssrf/types.js';
-import type { Clock, Logger } from '../types.js';
-import type { IntrospectionCacheOptions } from './cache.js';
+import type { SafeHttpClient } from '../../ssrf/types.js';
+import type { Clock, Logger } from '../../types.js';
+import type { IntrospectionCacheOptions } from '../cache.js';
 
 /**
  * How the verifier authenticates to the introspection endpoint.

@@ -8,21 +8,18 @@
 
 import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { IntrospectionUnavailableError, TokenRejectedError } from '../errors.js';
-import { ConcurrencyLimiter, SingleFlight } from '../lib/cache-flight.js';
-import { introspectionCacheKey } from '../lib/hash-key.js';
-import { type ClaimsVerdict, evaluateClaims, parseUrl } from '../lib/token-claims.js';
-import { introspect } from '../lib/token-introspect.js';
-import {
-  type ResolvedIntrospectionOptions,
-  resolveIntrospectionOptions,
-} from '../lib/token-options.js';
-import { isWellFormedToken } from '../lib/token-syntax.js';
-import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
-import type { SafeHttpClient } from '../ssrf/types.js';
-import type { CachedIntrospection } from './cache.js';
-import type { IntrospectionTokenVerifierOptions } from './introspection-types.js';
-import type { AccessToken, TokenVerifier } from './verifier.js';
+import { IntrospectionUnavailableError, TokenRejectedError } from '../../errors.js';
+import { ConcurrencyLimiter, SingleFlight } from '../../lib/cache-flight.js';
+import { introspectionCacheKey } from '../../lib/hash-key.js';
+import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
+import type { SafeHttpClient } from '../../ssrf/types.js';
+import type { CachedIntrospection } from '../cache.js';
+import { isWellFormedToken } from '../token-syntax.js';
+import type { AccessToken, TokenVerifier } from '../verifier.js';
+import { type ClaimsVerdict, evaluateClaims, parseUrl } from './claims.js';
+import { introspect } from './introspect.js';
+import { type ResolvedIntrospectionOptions, resolveIntrospectionOptions } from './options.js';
+import type { IntrospectionTokenVerifierOptions } from './types.js';
 
 type Accepted = Extract<ClaimsVerdict, { ok: true }>;
 

@@ -5,7 +5,7 @@
  */
 
 import type { NextFunction, Request, Response } from 'express';
-import { createDiscoveryResponder, type OAuthDiscoveryOptions } from './endpoints.js';
+import { createDiscoveryResponder, type OAuthDiscoveryOptions } from '../../discovery/endpoints.js';
 
 /** What `registerOAuthDiscoveryEndpoints` needs of an Express application or router. */
 export interface DiscoveryRouteTarget {

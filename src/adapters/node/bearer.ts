@@ -8,15 +8,15 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { type BearerAuthOptions, createBearerGate } from '../../http/bearer.js';
 import {
   authorizationValues,
   DEFAULT_MAX_BODY_BYTES,
   headerValue,
   readJsonBody,
   sendJson,
-} from '../lib/http-node.js';
-import { resolvePositive } from '../lib/http-options.js';
-import { type BearerAuthOptions, createBearerGate } from './bearer.js';
+} from '../../http/node-io.js';
+import { resolvePositive } from '../../http/options.js';
 
 /** Options of the `node:http` `requireBearerAuth`. */
 export interface NodeBearerAuthOptions extends BearerAuthOptions {

@@ -7,9 +7,9 @@
  */
 
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { DEFAULT_MAX_BODY_BYTES } from '../lib/http-node.js';
-import { resolvePositive } from '../lib/http-options.js';
-import { type BearerAuthOptions, createBearerGate } from './bearer.js';
+import { type BearerAuthOptions, createBearerGate } from '../../http/bearer.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../../http/node-io.js';
+import { resolvePositive } from '../../http/options.js';
 
 /** Options of the fetch `requireBearerAuth`. */
 export interface FetchBearerAuthOptions extends BearerAuthOptions {

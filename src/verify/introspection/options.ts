@@ -5,21 +5,18 @@
  * @internal
  */
 
-import { invalidArg } from '../errors.js';
-import { isSafeUrl } from '../ssrf/is-safe-url.js';
-import type { SafeHttpClient } from '../ssrf/types.js';
-import type { Clock, Logger } from '../types.js';
+import { invalidArg } from '../../errors.js';
+import { defaultLogger } from '../../lib/logger.js';
+import { isSafeUrl } from '../../ssrf/is-safe-url.js';
+import type { SafeHttpClient } from '../../ssrf/types.js';
+import type { Clock, Logger } from '../../types.js';
 import {
   createMemoryIntrospectionCache,
   type IntrospectionCache,
   type IntrospectionCacheOptions,
-} from '../verify/cache.js';
-import type {
-  ClientAuthMethod,
-  IntrospectionTokenVerifierOptions,
-} from '../verify/introspection-types.js';
-import { defaultLogger } from './logger.js';
-import type { ClientCredentials } from './token-http.js';
+} from '../cache.js';
+import type { ClientCredentials } from './request.js';
+import type { ClientAuthMethod, IntrospectionTokenVerifierOptions } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const DEFAULT_MAX_RESPONSE_BYTES = 65_536;

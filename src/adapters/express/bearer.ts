@@ -7,8 +7,8 @@
 
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { authorizationValues } from '../lib/http-node.js';
-import { type BearerAuthOptions, createBearerGate } from './bearer.js';
+import { type BearerAuthOptions, createBearerGate } from '../../http/bearer.js';
+import { authorizationValues } from '../../http/node-io.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -6,11 +6,11 @@
  * @internal
  */
 
-import { IntrospectionUnavailableError, TokenRejectedError } from '../errors.js';
-import type { SafeHttpClient, SafeHttpResponse } from '../ssrf/types.js';
-import type { IntrospectionResponse } from '../verify/introspection-types.js';
-import { buildIntrospectionRequest, classifyIntrospectionResponse } from './token-http.js';
-import type { ResolvedIntrospectionOptions } from './token-options.js';
+import { IntrospectionUnavailableError, TokenRejectedError } from '../../errors.js';
+import type { SafeHttpClient, SafeHttpResponse } from '../../ssrf/types.js';
+import type { ResolvedIntrospectionOptions } from './options.js';
+import { buildIntrospectionRequest, classifyIntrospectionResponse } from './request.js';
+import type { IntrospectionResponse } from './types.js';
 
 function codeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
