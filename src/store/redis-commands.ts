@@ -55,11 +55,53 @@ function errorCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/**
+ * Reply-error prefixes that mean the server as a whole cannot serve (loading, busy, read-only
+ * replica, out of memory, failed persistence, cluster or auth trouble): these mark the store
+ * down like a lost connection.
+ *
+ * @see https://redis.io/docs/latest/develop/reference/protocol-spec/#simple-errors
+ */
+const STORE_WIDE_REPLIES: ReadonlySet<string> = new Set([
+  'LOADING',
+  'BUSY',
+  'MASTERDOWN',
+  'READONLY',
+  'OOM',
+  'MISCONF',
+  'CLUSTERDOWN',
+  'TRYAGAIN',
+  'NOAUTH',
+  'NOPERM',
+  'WRONGPASS',
+  'NOREPLICAS',
+  'MOVED',
+  'ASK',
+]);
+
+/**
+ * The prefix of a reply error about the data of one key (`WRONGTYPE`, a script's runtime
+ * error on a corrupt value: `ERR …`), or `undefined` for a transport failure or a store-wide
+ * reply. Redis answered, so the connection is fine: only that operation fails (issue 20).
+ * ioredis names reply errors `ReplyError`, node-redis `ErrorReply`.
+ */
+export function dataErrorKind(err: unknown): string | undefined {
+  if (!(err instanceof Error) || (err.name !== 'ReplyError' && err.name !== 'ErrorReply')) {
+    return undefined;
+  }
+  const space = err.message.indexOf(' ');
+  const prefix = space === -1 ? err.message : err.message.slice(0, space);
+  return STORE_WIDE_REPLIES.has(prefix) ? undefined : prefix.slice(0, 32);
+}
+
 function isNoScript(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('NOSCRIPT');
 }
 
 const TIMED_OUT = Symbol('timed out');
+
+/** Shortest time between two `redis_store_data_error` records, ms. */
+const DATA_ERROR_LOG_INTERVAL_MS = 1000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   return new Promise((resolve, reject) => {
@@ -97,6 +139,8 @@ export class RedisCommands {
   #down = false;
   #downSince = 0;
   #lastFailure = 0;
+  #lastDataErrorLog = Number.NEGATIVE_INFINITY;
+  #suppressedDataErrors = 0;
   readonly #onError = (err: Error) => this.#fail('connection', err);
 
   constructor(client: RedisClient, settings: RedisCommandSettings) {
@@ -119,6 +163,8 @@ export class RedisCommands {
    * Runs `fn` against the client within the deadline.
    *
    * @throws `AuthflowError` `ERR_STORE_UNAVAILABLE` on error, timeout or while failing fast.
+   *   A reply error about one key's data ({@link dataErrorKind}) fails this operation only: the
+   *   store is not marked down.
    */
   async run<T>(op: string, fn: (client: RedisClient) => Promise<T>): Promise<T> {
     const { commandTimeoutMs, retryIntervalMs } = this.#settings;
@@ -129,7 +175,9 @@ export class RedisCommands {
     try {
       result = await withTimeout(fn(this.client), commandTimeoutMs);
     } catch (err) {
-      this.#fail(op, err);
+      const kind = dataErrorKind(err);
+      if (kind === undefined) this.#fail(op, err);
+      else this.#dataError(op, kind);
       throw new AuthflowError('ERR_STORE_UNAVAILABLE', `Redis ${op} failed`, { cause: err });
     }
     if (result === TIMED_OUT) {
@@ -167,6 +215,19 @@ export class RedisCommands {
       error: err instanceof Error ? err.name : typeof err,
       code: errorCode(err),
     });
+  }
+
+  /** Logs `redis_store_data_error` (warn) at most once per second, with the suppressed count. */
+  #dataError(op: string, kind: string): void {
+    const now = performance.now();
+    if (now - this.#lastDataErrorLog < DATA_ERROR_LOG_INTERVAL_MS) {
+      this.#suppressedDataErrors++;
+      return;
+    }
+    this.#lastDataErrorLog = now;
+    const suppressed = this.#suppressedDataErrors;
+    this.#suppressedDataErrors = 0;
+    this.#settings.logger.warn({ event: 'redis_store_data_error', op, kind, suppressed });
   }
 
   #recovered(): void {

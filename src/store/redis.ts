@@ -110,7 +110,11 @@ export function resolveRedisStoreOptions(o: RedisStoreOptions): ResolvedRedisSto
  * - Failures: every command has a deadline (`commandTimeoutMs`); an unreachable Redis gives
  *   `ERR_STORE_UNAVAILABLE`, logged (warn) once per outage with a recovery record. The registry
  *   then applies `onStoreError` and logs the outage at error level, once; the introspection
- *   cache falls back to the authorization server.
+ *   cache falls back to the authorization server. A reply error about one key's data
+ *   (`WRONGTYPE`, a script error on a corrupt state) fails that operation only, logged as
+ *   `redis_store_data_error` (warn, at most once a second): the store is not marked down, so
+ *   other clients' decisions go on. Store-wide replies (`LOADING`, `BUSY`, `READONLY`, `OOM`,
+ *   `MISCONF`, …) count as an outage.
  *
  * > [!WARNING]
  * > The store attaches an `'error'` listener to the client (when it has `on`), so ioredis
