@@ -103,6 +103,7 @@ export type {
   CachedIntrospection,
   IntrospectionCache,
   IntrospectionCacheOptions,
+  IntrospectionVerdict,
   MemoryIntrospectionCacheOptions,
 } from './verify/cache.js';
 export { createMemoryIntrospectionCache } from './verify/cache.js';

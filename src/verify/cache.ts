@@ -9,15 +9,43 @@
  */
 
 import { LRUCache } from 'lru-cache';
+import type { TokenErrorCode } from '../errors.js';
 import type { Clock } from '../types.js';
 import type { IntrospectionResponse } from './introspection/types.js';
 
+/**
+ * The verifier's judgement of an active introspection response, made once when the response
+ * arrives and cached with it, so that a cache hit costs the same whatever the authorization
+ * server returned (issue 20). Accepted: the values the verifier reports (time claims in epoch
+ * seconds, re-checked on every hit). Rejected: the code and the logged reason (an `aud` that
+ * does not cover the server, claims over the documented bounds, an invalid `exp`/`nbf`).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.2
+ */
+export type IntrospectionVerdict =
+  | {
+      readonly ok: true;
+      readonly clientId: string;
+      readonly scopes: readonly string[];
+      readonly exp?: number | undefined;
+      readonly nbf?: number | undefined;
+      readonly resource?: string | undefined;
+      readonly subject?: string | undefined;
+      readonly issuer?: string | undefined;
+    }
+  | { readonly ok: false; readonly code: TokenErrorCode; readonly reason: string };
+
 /** One cached introspection verdict. */
 export interface CachedIntrospection {
-  /** The active introspection response. */
+  /** The active introspection response (an empty object when `verdict` is a rejection). */
   readonly claims: IntrospectionResponse;
   /** When the entry stops counting, epoch ms: min(now + ttlMs, exp). */
   readonly cachedUntilMs: number;
+  /**
+   * The judgement of `claims` (accepted or rejected), made once. An entry without one (from
+   * an older version, or a custom store that dropped it) is judged on read.
+   */
+  readonly verdict?: IntrospectionVerdict;
 }
 
 /**

@@ -10,7 +10,8 @@ import { invalidArg } from '../errors.js';
 import { integerOption } from '../lib/option-integer.js';
 import type { Store } from '../store/types.js';
 import type { Clock } from '../types.js';
-import type { CachedIntrospection, IntrospectionCache } from './cache.js';
+import type { CachedIntrospection, IntrospectionCache, IntrospectionVerdict } from './cache.js';
+import { MAX_SCOPES } from './introspection/claims.js';
 
 /** @default 5000 */
 const DEFAULT_LOCAL_TTL_MS = 5000;
@@ -67,19 +68,64 @@ function resolveSharedCacheOptions(o: SharedIntrospectionCacheOptions) {
   });
 }
 
+const TOKEN_CODES: ReadonlySet<unknown> = new Set([
+  'ERR_TOKEN_MALFORMED',
+  'ERR_TOKEN_INACTIVE',
+  'ERR_TOKEN_EXPIRED',
+  'ERR_TOKEN_AUDIENCE',
+]);
+
+function isOptional(value: unknown, type: 'string' | 'number'): boolean {
+  return value === undefined || typeof value === type;
+}
+
+/** A stored verdict as written by the verifier, or `undefined` for anything else. */
+function parseVerdict(v: unknown): IntrospectionVerdict | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const r = v as Record<string, unknown>;
+  if (r.ok === false) {
+    return TOKEN_CODES.has(r.code) && typeof r.reason === 'string'
+      ? {
+          ok: false,
+          code: r.code as Extract<IntrospectionVerdict, { ok: false }>['code'],
+          reason: r.reason,
+        }
+      : undefined;
+  }
+  const { scopes } = r;
+  const valid =
+    r.ok === true &&
+    typeof r.clientId === 'string' &&
+    Array.isArray(scopes) &&
+    scopes.length <= MAX_SCOPES &&
+    scopes.every((s) => typeof s === 'string') &&
+    isOptional(r.exp, 'number') &&
+    isOptional(r.nbf, 'number') &&
+    isOptional(r.resource, 'string') &&
+    isOptional(r.subject, 'string') &&
+    isOptional(r.issuer, 'string');
+  return valid ? (r as IntrospectionVerdict) : undefined;
+}
+
 function parseEntry(raw: string): CachedIntrospection | undefined {
   try {
-    const v = JSON.parse(raw) as Partial<CachedIntrospection> | null;
-    const claims = v?.claims;
+    const v = JSON.parse(raw) as Partial<Record<keyof CachedIntrospection, unknown>> | null;
+    const claims = v?.claims as CachedIntrospection['claims'] | undefined;
     if (
-      typeof v?.cachedUntilMs === 'number' &&
-      typeof claims === 'object' &&
-      claims !== null &&
-      !Array.isArray(claims) &&
-      claims.active === true
+      typeof v?.cachedUntilMs !== 'number' ||
+      typeof claims !== 'object' ||
+      claims === null ||
+      Array.isArray(claims)
     ) {
-      return { claims, cachedUntilMs: v.cachedUntilMs };
+      return undefined;
     }
+    const verdict = parseVerdict(v.verdict);
+    // A rejection carries no claims; anything else needs an active response.
+    if (verdict?.ok === false) return { claims, cachedUntilMs: v.cachedUntilMs, verdict };
+    if (claims.active !== true) return undefined;
+    return verdict === undefined
+      ? { claims, cachedUntilMs: v.cachedUntilMs }
+      : { claims, cachedUntilMs: v.cachedUntilMs, verdict };
   } catch {
     // A corrupt entry is a miss: the verifier asks the authorization server.
   }

@@ -13,15 +13,24 @@ import { ConcurrencyLimiter, SingleFlight } from '../../lib/cache-flight.js';
 import { introspectionCacheKey } from '../../lib/hash-key.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
-import type { CachedIntrospection } from '../cache.js';
+import type { CachedIntrospection, IntrospectionVerdict } from '../cache.js';
 import { isWellFormedToken } from '../token-syntax.js';
 import type { AccessToken, TokenVerifier } from '../verifier.js';
-import { type ClaimsVerdict, evaluateClaims, parseUrl } from './claims.js';
+import { judgeClaims, parseUrl, timeRejection } from './claims.js';
 import { introspect } from './introspect.js';
 import { type ResolvedIntrospectionOptions, resolveIntrospectionOptions } from './options.js';
 import type { IntrospectionTokenVerifierOptions } from './types.js';
 
-type Accepted = Extract<ClaimsVerdict, { ok: true }>;
+type Accepted = Extract<IntrospectionVerdict, { ok: true }>;
+type Rejected = Extract<IntrospectionVerdict, { ok: false }>;
+
+/** A judged cache entry: the token to hand out (with its time claims) or the rejection. */
+type Judged =
+  | { readonly accessToken: AccessToken; readonly exp?: number; readonly nbf?: number }
+  | { readonly rejected: Rejected };
+
+/** The claims of a cached rejection: nothing the authorization server sent is kept. */
+const NO_CLAIMS = Object.freeze({});
 
 /**
  * Verifies bearer tokens by asking the authorization server (RFC 7662).
@@ -52,11 +61,11 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
   readonly #flights = new SingleFlight<CachedIntrospection>();
   readonly #limiter: ConcurrencyLimiter;
   /**
-   * Accepted verdicts per cache entry: a hit on an entry already judged re-checks only the
-   * time claims, not the audience, scopes or URLs. Entries from a shared store are new objects
-   * on each read and are simply judged again.
+   * The outcome per cache entry: a hit on an entry already seen re-checks only the time claims,
+   * so its cost does not depend on what the authorization server returned (issue 20). Entries
+   * from a shared store are new objects on each read; they carry their verdict, judged once.
    */
-  readonly #accepted = new WeakMap<CachedIntrospection, AccessToken>();
+  readonly #judged = new WeakMap<CachedIntrospection, Judged>();
   readonly #authInfos = new WeakMap<AccessToken, AuthInfo>();
 
   /**
@@ -134,14 +143,27 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
       token,
     );
     const entry = await this.#lookup(key, token);
-    const nowMs = this.#options.now();
-    const accepted = this.#accepted.get(entry);
-    if (accepted !== undefined && withinTimeClaims(entry.claims, nowMs)) return accepted;
-    const verdict = evaluateClaims(entry.claims, { nowMs, validateResource, serverUrl });
-    if (!verdict.ok) throw this.#reject(verdict.code, verdict.reason);
-    const accessToken = toAccessToken(token, verdict, entry);
-    this.#accepted.set(entry, accessToken);
-    return accessToken;
+    let judged = this.#judged.get(entry);
+    if (judged === undefined) {
+      judged = this.#judge(token, entry);
+      this.#judged.set(entry, judged);
+    }
+    if ('rejected' in judged) throw this.#reject(judged.rejected.code, judged.rejected.reason);
+    const late = timeRejection(judged.exp, judged.nbf, this.#options.now());
+    if (late !== undefined) throw this.#reject(late.code, late.reason);
+    return judged.accessToken;
+  }
+
+  /** Judges an entry: its cached verdict, or (an entry without one) its claims, once. */
+  #judge(token: string, entry: CachedIntrospection): Judged {
+    const { validateResource, serverUrl } = this.#options;
+    const verdict = entry.verdict ?? judgeClaims(entry.claims, { validateResource, serverUrl });
+    if (!verdict.ok) return { rejected: verdict };
+    return {
+      accessToken: toAccessToken(token, verdict, entry),
+      exp: verdict.exp,
+      nbf: verdict.nbf,
+    };
   }
 
   #reject(code: TokenRejectedError['code'], reason: string): TokenRejectedError {
@@ -162,13 +184,23 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
     );
   }
 
+  /**
+   * Introspects and judges the response once; the judgement is cached, accepted or rejected,
+   * for min(`ttlMs`, `exp` − now). An inactive token is not cached (and evicts its entry).
+   */
   async #introspectAndStore(key: string, token: string): Promise<CachedIntrospection> {
     const claims = await introspect(this.#http, token, this.#options);
-    const { now, ttlMs, cache } = this.#options;
+    const { now, ttlMs, cache, validateResource, serverUrl } = this.#options;
     const nowMs = now();
-    const expMs = typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY;
+    const verdict = judgeClaims(claims, { validateResource, serverUrl });
+    const exp = typeof claims.exp === 'number' ? claims.exp : Number.NaN;
+    const expMs = Number.isFinite(exp) ? exp * 1000 : Number.POSITIVE_INFINITY;
     const lifetimeMs = Math.min(ttlMs, expMs - nowMs);
-    const entry: CachedIntrospection = { claims, cachedUntilMs: nowMs + Math.max(lifetimeMs, 0) };
+    const entry: CachedIntrospection = {
+      claims: verdict.ok ? claims : NO_CLAIMS,
+      cachedUntilMs: nowMs + Math.max(lifetimeMs, 0),
+      verdict,
+    };
     if (cache === undefined) return entry;
     try {
       if (claims.active !== true) await cache.delete(key);
@@ -206,15 +238,6 @@ const MESSAGES: Readonly<Record<TokenRejectedError['code'], string>> = {
 
 function errorName(err: unknown): string {
   return err instanceof Error ? err.name : typeof err;
-}
-
-/** `exp` still ahead and `nbf` passed (both numeric: the entry was accepted before). */
-function withinTimeClaims(claims: CachedIntrospection['claims'], nowMs: number): boolean {
-  const { exp, nbf } = claims;
-  return (
-    (typeof exp !== 'number' || exp * 1000 > nowMs) &&
-    (typeof nbf !== 'number' || nbf * 1000 <= nowMs)
-  );
 }
 
 function toAccessToken(token: string, verdict: Accepted, entry: CachedIntrospection): AccessToken {
