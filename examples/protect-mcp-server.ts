@@ -28,6 +28,7 @@ import type { Express, Request, Response } from 'express';
 import { z } from 'zod';
 import {
   createLoggingMiddleware,
+  mcpErrorHandler,
   normalizePath,
   registerOAuthDiscoveryEndpoints,
   requireBearerAuth,
@@ -130,6 +131,8 @@ export function createApp(options: ExampleServerOptions): ExampleApp {
     await server.connect(transport);
     await transport.handleRequest(req, res, req.body);
   });
+  // Last: malformed JSON and other errors become JSON-RPC errors, never an HTML stack trace.
+  app.use(mcpErrorHandler());
   return { app, verifier };
 }
 
