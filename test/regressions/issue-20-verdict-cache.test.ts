@@ -179,4 +179,12 @@ describe('issue 20 (1): a verdict is judged once', () => {
     await v.verifyAccessToken('tok-normal');
     expect(fake.count - before).toBe(1);
   });
+
+  it('without validateResource, a non-URL audience is reported without a URL resource', async () => {
+    answer({ active: true, aud: 'not a url' });
+    const v = verifier({ validateResource: false });
+    const info = await v.verifyAccessToken('tok-urn');
+    expect(info.resource).toBeUndefined();
+    expect((await v.verifyToken('tok-urn'))?.resource).toBe('not a url');
+  });
 });
