@@ -48,9 +48,9 @@ export function acceptedAudience(aud: unknown, ctx: AudienceContext): string | u
   const audiences = parseAudience(aud);
   if (!ctx.validateResource) return audiences[0];
   const { serverUrl, audience } = ctx;
-  const found = audiences.find(
-    (value) =>
-      audience.includes(value) || (serverUrl !== undefined && resourceMatches(value, serverUrl)),
-  );
+  // Exact equality first: the common case needs no URL parsing.
+  const found =
+    audiences.find((value) => value === serverUrl || audience.includes(value)) ??
+    audiences.find((value) => serverUrl !== undefined && resourceMatches(value, serverUrl));
   return found ?? null;
 }

@@ -68,6 +68,8 @@ export class JwtTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
   /** The one binding of a predicate issuer (its `jwksUri`). */
   readonly #shared: IssuerBinding | undefined;
   readonly #cache: VerdictCache | undefined;
+  /** `serverUrl` parsed once: `AuthInfo.resource`. */
+  readonly #serverUrl: URL | undefined;
 
   /**
    * @param options - see {@link JwtTokenVerifierOptions}
@@ -97,6 +99,7 @@ export class JwtTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
       this.#shared = this.#bind(keySet, undefined);
     }
     this.#cache = o.cache === undefined ? undefined : new VerdictCache(o.cache.maxEntries);
+    this.#serverUrl = o.serverUrl === undefined ? undefined : parseUrl(o.serverUrl);
   }
 
   /** This resource server's URL (`serverUrl`), for the gate's default metadata URL. */
@@ -113,8 +116,9 @@ export class JwtTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
    */
   async verifyAccessToken(token: string): Promise<AuthInfo> {
     const accessToken = await this.#verify(token);
-    const resourceUrl = this.#options.serverUrl ?? accessToken.resource;
-    const resource = resourceUrl === undefined ? undefined : parseUrl(resourceUrl);
+    const resource =
+      this.#serverUrl ??
+      (accessToken.resource === undefined ? undefined : parseUrl(accessToken.resource));
     return {
       token: accessToken.token,
       clientId: accessToken.clientId,
