@@ -16,6 +16,7 @@
 import { pathToFileURL } from 'node:url';
 import { runGateOverhead } from './gate-overhead.js';
 import { runFanIn } from './introspection-fan-in.js';
+import { runJwtVerify } from './jwt-verify.js';
 import { buildWorkers } from './lib/build.js';
 import { startChild } from './lib/child.js';
 import { type BenchResults, machineInfo, summaryLine, writeReport } from './lib/report.js';
@@ -89,6 +90,9 @@ async function main(): Promise<void> {
     (child) => child.call<BenchResults['memory']>('measure', { clients: settings.clients }),
     ['--expose-gc'],
   );
+  log('JWT verification (uncached vs bare jose, cached vs uncached)');
+  const jwt = await runJwtVerify(quick ? 300 : 1000, quick ? 1 : 3);
+  log(`jwt: ${JSON.stringify(jwt)}`);
   const results: BenchResults = {
     machine: machineInfo(quick),
     settings,
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
     const file = await writeReport(results);
     log(`wrote ${file}`);
   }
-  process.stdout.write(`${JSON.stringify(summaryLine(results))}\n`);
+  process.stdout.write(`${JSON.stringify({ ...summaryLine(results), jwt })}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'ERR_INSUFFICIENT_SCOPE'
   | 'ERR_INVALID_REQUEST'
   | 'ERR_INTROSPECTION_UNAVAILABLE'
+  | 'ERR_VERIFIER_UNAVAILABLE'
   | 'ERR_METADATA_INVALID'
   | 'ERR_METADATA_UNAVAILABLE'
   | 'ERR_SSRF_BLOCKED'
@@ -53,17 +54,33 @@ export class AuthflowError extends Error {
 }
 
 /**
+ * A verifier could not give a verdict (its authorization server, metadata or key set cannot be
+ * reached or answered garbage). Maps to HTTP 503 with `Retry-After`: an outage must never look
+ * like a bad token. Code `ERR_VERIFIER_UNAVAILABLE`, or `ERR_INTROSPECTION_UNAVAILABLE` for the
+ * {@link IntrospectionUnavailableError} subclass.
+ */
+export class VerifierUnavailableError extends AuthflowError {
+  /** Seconds a client should wait before retrying. */
+  readonly retryAfterSeconds: number;
+
+  constructor(
+    message: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+    code: 'ERR_VERIFIER_UNAVAILABLE' | 'ERR_INTROSPECTION_UNAVAILABLE' = 'ERR_VERIFIER_UNAVAILABLE',
+  ) {
+    super(code, message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds ?? 5;
+  }
+}
+
+/**
  * The authorization server could not give a verdict (network error, timeout, 5xx, 429, a
  * non-JSON or oversized answer, our own client credentials refused). Maps to HTTP 503 with
  * `Retry-After`: an outage must never look like a bad token.
  */
-export class IntrospectionUnavailableError extends AuthflowError {
-  /** Seconds a client should wait before retrying. */
-  readonly retryAfterSeconds: number;
-
+export class IntrospectionUnavailableError extends VerifierUnavailableError {
   constructor(message: string, options?: { cause?: unknown; retryAfterSeconds?: number }) {
-    super('ERR_INTROSPECTION_UNAVAILABLE', message, options);
-    this.retryAfterSeconds = options?.retryAfterSeconds ?? 5;
+    super(message, options, 'ERR_INTROSPECTION_UNAVAILABLE');
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `mcp-authflow-resource`: the framework-free core. OAuth 2.0 Resource Server building blocks for
- * MCP servers — RFC 7662 introspection, RFC 9728 discovery documents, `WWW-Authenticate`
+ * MCP servers — RFC 7662 introspection, RFC 9068 JWT access tokens, RFC 9728 discovery documents, `WWW-Authenticate`
  * challenges, SSRF-safe outbound HTTP, friction control and response validation.
  *
  * Framework adapters live in `mcp-authflow-resource/express` and `mcp-authflow-resource/node`.
@@ -31,6 +31,7 @@ export {
   IntrospectionUnavailableError,
   SsrfBlockedError,
   TokenRejectedError,
+  VerifierUnavailableError,
 } from './errors.js';
 export type {
   AdaptiveControllerOptions,
@@ -107,10 +108,19 @@ export type {
   MemoryIntrospectionCacheOptions,
 } from './verify/cache.js';
 export { createMemoryIntrospectionCache } from './verify/cache.js';
+export type { CompositeMember, CompositeTokenVerifierOptions } from './verify/composite.js';
+export { CompositeTokenVerifier } from './verify/composite.js';
 export type {
   ClientAuthMethod,
   IntrospectionResponse,
   IntrospectionTokenVerifierOptions,
 } from './verify/introspection/types.js';
 export { IntrospectionTokenVerifier } from './verify/introspection/verifier.js';
+export type {
+  JwtIssuer,
+  JwtTokenType,
+  JwtTokenVerifierOptions,
+  JwtVerdictCacheOptions,
+} from './verify/jwt/types.js';
+export { JwtTokenVerifier } from './verify/jwt/verifier.js';
 export type { AccessToken, TokenVerifier } from './verify/verifier.js';

@@ -15,7 +15,7 @@ import {
   InvalidTokenError,
   TemporarilyUnavailableError,
 } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import { AuthflowError, IntrospectionUnavailableError, TokenRejectedError } from '../errors.js';
+import { AuthflowError, TokenRejectedError, VerifierUnavailableError } from '../errors.js';
 import { HEADER_MISMATCH_CODE, McpHeaderMismatchError } from './json-rpc.js';
 
 /** The OAuth error codes a bearer challenge can carry (RFC 6750 §3.1). */
@@ -158,7 +158,7 @@ function codeOf(err: unknown): string | undefined {
  * - `ERR_INVALID_REQUEST`, SDK `InvalidRequestError` → 400 `invalid_request`;
  * - `TokenRejectedError`, SDK `InvalidTokenError` → 401 `invalid_token`;
  * - `ERR_INSUFFICIENT_SCOPE`, SDK `InsufficientScopeError` → 403 `insufficient_scope` + `scope`;
- * - `ERR_INTROSPECTION_UNAVAILABLE`, SDK `TemporarilyUnavailableError` → 503 + `Retry-After`, no challenge (clients keep their token);
+ * - `VerifierUnavailableError` (`ERR_VERIFIER_UNAVAILABLE`, `ERR_INTROSPECTION_UNAVAILABLE`), SDK `TemporarilyUnavailableError` → 503 + `Retry-After`, no challenge (clients keep their token);
  * - anything else → 500 `server_error`, its message never sent.
  *
  * @param err - What was thrown or detected.
@@ -200,7 +200,9 @@ function classify(err: unknown): ErrorKind {
   if (err instanceof InvalidTokenError) return 'token';
   if (code === 'ERR_INSUFFICIENT_SCOPE' || err instanceof InsufficientScopeError) return 'scope';
   const unavailable =
-    code === 'ERR_INTROSPECTION_UNAVAILABLE' || err instanceof TemporarilyUnavailableError;
+    err instanceof VerifierUnavailableError ||
+    code === 'ERR_INTROSPECTION_UNAVAILABLE' ||
+    err instanceof TemporarilyUnavailableError;
   return unavailable ? 'unavailable' : 'other';
 }
 
@@ -258,7 +260,7 @@ function insufficientScopeResponse(
 }
 
 function unavailableResponse(err: unknown): AuthErrorResponse {
-  const seconds = err instanceof IntrospectionUnavailableError ? err.retryAfterSeconds : 5;
+  const seconds = err instanceof VerifierUnavailableError ? err.retryAfterSeconds : 5;
   return respond(
     503,
     'temporarily_unavailable',

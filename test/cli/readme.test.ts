@@ -72,6 +72,8 @@ describe('README', () => {
   it.each([
     ['src/verify/introspection/types.ts', 'IntrospectionTokenVerifierOptions', ''],
     ['src/verify/cache.ts', 'IntrospectionCacheOptions', 'cache.'],
+    ['src/verify/jwt/types.ts', 'JwtTokenVerifierOptions', ''],
+    ['src/verify/jwt/types.ts', 'JwtVerdictCacheOptions', 'cache.'],
     ['src/discovery/endpoints.ts', 'OAuthDiscoveryOptions', ''],
     ['src/discovery/protected-resource.ts', 'ProtectedResourceMetadataBase', ''],
     ['src/http/bearer.ts', 'BearerAuthOptions', ''],

@@ -34,6 +34,8 @@ export interface ProviderSettings {
   readonly clients: FixtureClients;
   readonly resourceScopes: readonly string[];
   readonly accessTokenTtlSeconds: number;
+  /** Resources that get RFC 9068 JWT access tokens instead of opaque ones. */
+  readonly jwtResources?: (resource: string) => boolean;
 }
 
 /** The OIDC scopes always offered besides the resource scopes. */
@@ -105,9 +107,12 @@ function clientMetadata(settings: ProviderSettings): ClientMetadata[] {
   ];
 }
 
-/** Builds the provider configuration: opaque tokens, introspection, resource indicators. */
+/**
+ * Builds the provider configuration: opaque tokens (RFC 9068 JWTs for `jwtResources`),
+ * introspection, resource indicators.
+ */
 export function providerConfiguration(settings: ProviderSettings): Configuration {
-  const { clients, resourceScopes, accessTokenTtlSeconds } = settings;
+  const { clients, resourceScopes, accessTokenTtlSeconds, jwtResources } = settings;
   const resourceServers = new Set([clients.basic, clients.post, clients.special, clients.none]);
   const introspectors = new Set([...resourceServers].map((client) => client.clientId));
   const ttl = (): number => accessTokenTtlSeconds;
@@ -152,7 +157,7 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
         getResourceServerInfo: (_ctx, resourceIndicator) => ({
           scope: resourceScopes.join(' '),
           audience: resourceIndicator,
-          accessTokenFormat: 'opaque',
+          accessTokenFormat: jwtResources?.(resourceIndicator) ? 'jwt' : 'opaque',
           accessTokenTTL: accessTokenTtlSeconds,
         }),
       },

@@ -40,6 +40,11 @@ export interface AuthServerOptions {
   readonly redirectUris?: readonly string[];
   /** The account every automatic login uses. @default 'user-1' */
   readonly accountId?: string;
+  /**
+   * Resources that get RFC 9068 JWT access tokens (`typ: at+jwt`, signed with the provider's
+   * keys, published at `/jwks`) instead of opaque ones. @default none
+   */
+  readonly jwtResources?: (resource: string) => boolean;
 }
 
 /** Options of {@link AuthServer.issueToken}. */
@@ -136,6 +141,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     clients,
     resourceScopes: scopes,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
+    jwtResources: options.jwtResources,
   };
   const provider = await quietly(() => new ProviderClass(issuer, providerConfiguration(settings)));
   const callback = provider.callback();

@@ -50,6 +50,9 @@ describe('the built package', () => {
       'buildProtectedResourceMetadata',
       'requireBearerAuth',
       'validateListResponse',
+      'JwtTokenVerifier',
+      'CompositeTokenVerifier',
+      'VerifierUnavailableError',
     ]) {
       expect(names).toContain(name);
     }

@@ -1,0 +1,56 @@
+/**
+ * Reading the claims of a verified JWT access token: audience, scopes and client id across the
+ * dialects of real identity providers.
+ *
+ * @module
+ * @internal
+ */
+
+import { parseAudience, parseScopes, resourceMatches } from '../introspection/claims.js';
+
+/** Claims naming the client, in order: RFC 9068 / RFC 8693, OIDC, Entra v1, Okta. */
+const CLIENT_ID_CLAIMS = ['client_id', 'azp', 'appid', 'cid'] as const;
+
+/**
+ * Granted scopes: `scope` (RFC 9068 §2.2.3, space-separated), else `scp` (Entra, Okta: string or
+ * array), else `permissions` (Auth0 RBAC, array). The first claim present wins.
+ */
+export function jwtScopes(claims: Readonly<Record<string, unknown>>): readonly string[] {
+  if (claims.scope !== undefined) return parseScopes(claims.scope);
+  if (claims.scp !== undefined) return parseScopes(claims.scp);
+  return parseScopes(claims.permissions);
+}
+
+/** The client id: the first non-empty string of `client_id`, `azp`, `appid`, `cid`; else `'unknown'`. */
+export function jwtClientId(claims: Readonly<Record<string, unknown>>): string {
+  for (const name of CLIENT_ID_CLAIMS) {
+    const value = claims[name];
+    if (typeof value === 'string' && value.length > 0) return value;
+  }
+  return 'unknown';
+}
+
+/** What the audience check needs. */
+export interface AudienceContext {
+  readonly validateResource: boolean;
+  readonly serverUrl: string | undefined;
+  readonly audience: readonly string[];
+}
+
+/**
+ * The `aud` element the token is accepted for: with `validateResource`, one covering
+ * `serverUrl` (RFC 8707 path-prefix rule) or equal to an `audience` value, else `null`
+ * (rejected); without it, the first `aud` element or `undefined`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
+ */
+export function acceptedAudience(aud: unknown, ctx: AudienceContext): string | undefined | null {
+  const audiences = parseAudience(aud);
+  if (!ctx.validateResource) return audiences[0];
+  const { serverUrl, audience } = ctx;
+  // Exact equality first: the common case needs no URL parsing.
+  const found =
+    audiences.find((value) => value === serverUrl || audience.includes(value)) ??
+    audiences.find((value) => serverUrl !== undefined && resourceMatches(value, serverUrl));
+  return found ?? null;
+}

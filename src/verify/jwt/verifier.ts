@@ -1,0 +1,274 @@
+/**
+ * `JwtTokenVerifier`: RFC 9068 JWT access tokens verified locally against the issuer's JSON
+ * Web Key Set, with RFC 8707 audience binding and a verdict cache that never outlives `exp`.
+ * It implements the MCP SDK's `OAuthTokenVerifier`.
+ *
+ * @module
+ */
+
+import { hash } from 'node:crypto';
+import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import {
+  type CryptoKey,
+  decodeJwt,
+  errors,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+  jwtVerify,
+} from 'jose';
+import { TokenRejectedError, VerifierUnavailableError } from '../../errors.js';
+import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
+import type { SafeHttpClient } from '../../ssrf/types.js';
+import { parseUrl } from '../introspection/claims.js';
+import type { AccessToken, TokenVerifier } from '../verifier.js';
+import { acceptedAudience, jwtClientId, jwtScopes } from './claims.js';
+import { IssuerKeySet } from './key-set.js';
+import { type ResolvedJwtOptions, resolveJwtOptions } from './options.js';
+import { REJECTION_MESSAGES, rejectionOf } from './rejection.js';
+import { isCompactJws } from './shape.js';
+import type { JwtTokenVerifierOptions } from './types.js';
+import { VerdictCache } from './verdict-cache.js';
+
+/** One accepted issuer: its key lookup and its jose options. */
+interface IssuerBinding {
+  readonly getKey: JWTVerifyGetKey;
+  readonly verifyOptions: JWTVerifyOptions;
+}
+
+/**
+ * Verifies JWT access tokens (RFC 9068) with the issuer's keys, fetched through the SSRF-safe
+ * client.
+ *
+ * - `verifyAccessToken` (the SDK's `OAuthTokenVerifier`) resolves to `AuthInfo` or throws
+ *   `TokenRejectedError` (401: `ERR_TOKEN_MALFORMED`, `ERR_TOKEN_INACTIVE`,
+ *   `ERR_TOKEN_EXPIRED`, `ERR_TOKEN_AUDIENCE`) or `VerifierUnavailableError` (503 +
+ *   `Retry-After`: `ERR_VERIFIER_UNAVAILABLE`) when an unknown key cannot be fetched.
+ * - `verifyToken` resolves to an `AccessToken`, or `null` for any rejection or outage.
+ * - `alg: none` and HMAC are always refused; `jku`, `x5u`, `jwk` and `x5c` headers are never
+ *   used to find a key, and a `crit` header rejects the token.
+ *
+ * @example
+ * ```ts
+ * const verifier = new JwtTokenVerifier({
+ *   issuer: 'https://auth.example.com',
+ *   serverUrl: 'https://mcp.example.com/mcp',
+ * });
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc9068
+ * @see https://www.rfc-editor.org/rfc/rfc8725
+ */
+export class JwtTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
+  readonly #options: ResolvedJwtOptions;
+  readonly #http: SafeHttpClient;
+  readonly #ownsHttp: boolean;
+  /** Per exact issuer; keys fetched for one issuer never verify another's tokens. */
+  readonly #bindings = new Map<string, IssuerBinding>();
+  /** The one binding of a predicate issuer (its `jwksUri`). */
+  readonly #shared: IssuerBinding | undefined;
+  readonly #cache: VerdictCache | undefined;
+  /** `serverUrl` parsed once: `AuthInfo.resource`. */
+  readonly #serverUrl: URL | undefined;
+
+  /**
+   * @param options - see {@link JwtTokenVerifierOptions}
+   * @throws `TypeError` with code `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the
+   *   option: no `issuer`, a function `issuer` without `jwksUri`, an issuer or `jwksUri` that
+   *   `isSafeUrl` refuses, `none`/`HS*` or an unknown algorithm, neither `serverUrl` nor
+   *   `audience` while `validateResource` is on, a negative or non-integer time or size.
+   */
+  constructor(options: JwtTokenVerifierOptions) {
+    const o = resolveJwtOptions(options);
+    this.#options = o;
+    this.#ownsHttp = o.httpClient === undefined;
+    this.#http =
+      o.httpClient ??
+      createSafeHttpClient({
+        allowLocalhost: o.allowLocalhost,
+        allowPrivateNetwork: o.allowPrivateNetwork,
+      });
+    const ctx = { ...o, http: this.#http };
+    for (const issuer of o.issuers ?? []) {
+      const source = o.jwksUri === undefined ? { issuer } : { jwksUri: o.jwksUri };
+      this.#bindings.set(issuer, this.#bind(new IssuerKeySet(ctx, source), issuer));
+    }
+    if (o.issuers === undefined) {
+      // resolveJwtOptions requires jwksUri for a predicate issuer.
+      const keySet = new IssuerKeySet(ctx, { jwksUri: o.jwksUri as string });
+      this.#shared = this.#bind(keySet, undefined);
+    }
+    this.#cache = o.cache === undefined ? undefined : new VerdictCache(o.cache.maxEntries);
+    this.#serverUrl = o.serverUrl === undefined ? undefined : parseUrl(o.serverUrl);
+  }
+
+  /** This resource server's URL (`serverUrl`), for the gate's default metadata URL. */
+  get serverUrl(): string | undefined {
+    return this.#options.serverUrl;
+  }
+
+  /**
+   * Verifies `token` for the MCP SDK.
+   *
+   * @param token - the bearer token
+   * @returns `AuthInfo` with `expiresAt` (epoch seconds, the token's `exp`) and `resource`
+   * @throws `TokenRejectedError` or `VerifierUnavailableError` (see the class notes)
+   */
+  async verifyAccessToken(token: string): Promise<AuthInfo> {
+    const accessToken = await this.#verify(token);
+    const resource =
+      this.#serverUrl ??
+      (accessToken.resource === undefined ? undefined : parseUrl(accessToken.resource));
+    return {
+      token: accessToken.token,
+      clientId: accessToken.clientId,
+      scopes: [...accessToken.scopes],
+      expiresAt: accessToken.expiresAt,
+      ...(resource !== undefined ? { resource } : {}),
+      extra: {
+        subject: accessToken.subject,
+        issuer: accessToken.issuer,
+        claims: accessToken.claims,
+      },
+    };
+  }
+
+  /**
+   * Verifies `token`; seed-compatible.
+   *
+   * @param token - the bearer token
+   * @returns the verified token, or `null` when it is rejected or the keys are unavailable
+   */
+  async verifyToken(token: string): Promise<AccessToken | null> {
+    try {
+      return await this.#verify(token);
+    } catch {
+      // #verify throws only TokenRejectedError and VerifierUnavailableError (see #rethrow).
+      return null;
+    }
+  }
+
+  /** Releases pooled connections (only of the HTTP client the verifier created itself). */
+  async close(): Promise<void> {
+    if (this.#ownsHttp) await this.#http.close();
+  }
+
+  #bind(keySet: IssuerKeySet, issuer: string | undefined): IssuerBinding {
+    const { algorithms, tokenType, clockSkewMs } = this.#options;
+    const getKey: JWTVerifyGetKey = (header, jws) => {
+      // RFC 7515 §4.1.11: we understand no extension, so a token that requires one is refused.
+      if (header.crit !== undefined) throw this.#reject('ERR_TOKEN_MALFORMED', 'crit');
+      return keySet.getKey(header, jws);
+    };
+    const verifyOptions: JWTVerifyOptions = {
+      algorithms: [...algorithms],
+      requiredClaims: ['exp'],
+      clockTolerance: clockSkewMs / 1000,
+      ...(issuer !== undefined ? { issuer } : {}),
+      ...(tokenType === 'at+jwt' ? { typ: 'at+jwt' } : {}),
+    };
+    return { getKey, verifyOptions };
+  }
+
+  async #verify(token: string): Promise<AccessToken> {
+    if (!isCompactJws(token)) throw this.#reject('ERR_TOKEN_MALFORMED', 'syntax');
+    const cache = this.#cache;
+    const key = cache === undefined ? undefined : hash('sha256', token, 'base64url');
+    const nowMs = this.#options.now();
+    if (key !== undefined) {
+      const hit = cache?.get(key, nowMs);
+      if (hit !== undefined) return hit;
+    }
+    const accessToken = await this.#verifyUncached(token);
+    if (key !== undefined && accessToken.expiresAt !== undefined) {
+      const untilMs = Math.min(
+        nowMs + (this.#options.cache?.ttlMs ?? 0),
+        accessToken.expiresAt * 1000,
+      );
+      cache?.set(key, accessToken, untilMs, nowMs);
+    }
+    return accessToken;
+  }
+
+  async #verifyUncached(token: string): Promise<AccessToken> {
+    const binding = this.#bindingFor(token);
+    const nowMs = this.#options.now();
+    const options = { ...binding.verifyOptions, currentDate: new Date(nowMs) };
+    let payload: JWTPayload;
+    try {
+      payload = (await jwtVerify(token, binding.getKey, options)).payload;
+    } catch (err) {
+      if (err instanceof errors.JWKSMultipleMatchingKeys) {
+        payload = await this.#verifyWithCandidates(token, err, options);
+      } else {
+        throw this.#rethrow(err);
+      }
+    }
+    return this.#toAccessToken(token, payload, nowMs);
+  }
+
+  /** No `kid` and several keys fit: try each (jose hands them over as an async iterator). */
+  async #verifyWithCandidates(
+    token: string,
+    err: errors.JWKSMultipleMatchingKeys,
+    options: JWTVerifyOptions,
+  ): Promise<JWTPayload> {
+    let last: unknown = err;
+    for await (const key of err as unknown as AsyncIterable<CryptoKey>) {
+      try {
+        return (await jwtVerify(token, key, options)).payload;
+      } catch (attempt) {
+        last = attempt;
+      }
+    }
+    throw this.#rethrow(last);
+  }
+
+  #bindingFor(token: string): IssuerBinding {
+    const { issuers, issuerMatches } = this.#options;
+    if (issuers?.length === 1) return this.#bindings.get(issuers[0] as string) as IssuerBinding;
+    let iss: unknown;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch {
+      throw this.#reject('ERR_TOKEN_MALFORMED', 'payload');
+    }
+    if (typeof iss !== 'string' || !issuerMatches(iss)) {
+      throw this.#reject('ERR_TOKEN_INACTIVE', 'issuer');
+    }
+    const binding = this.#shared ?? (this.#bindings.get(iss) as IssuerBinding);
+    if (binding !== this.#shared) return binding;
+    return { ...binding, verifyOptions: { ...binding.verifyOptions, issuer: iss } };
+  }
+
+  #toAccessToken(token: string, payload: JWTPayload, nowMs: number): AccessToken {
+    const { clockSkewMs } = this.#options;
+    if (typeof payload.iat === 'number' && payload.iat * 1000 > nowMs + clockSkewMs) {
+      throw this.#reject('ERR_TOKEN_INACTIVE', 'iat');
+    }
+    const resource = acceptedAudience(payload.aud, this.#options);
+    if (resource === null) throw this.#reject('ERR_TOKEN_AUDIENCE', 'audience');
+    const claims = Object.freeze({ ...payload }) as Readonly<Record<string, unknown>>;
+    return Object.freeze({
+      token,
+      clientId: jwtClientId(claims),
+      scopes: Object.freeze([...jwtScopes(claims)]),
+      expiresAt: payload.exp,
+      resource,
+      subject: typeof payload.sub === 'string' ? payload.sub : undefined,
+      issuer: payload.iss,
+      claims,
+    });
+  }
+
+  #rethrow(err: unknown): Error {
+    if (err instanceof TokenRejectedError || err instanceof VerifierUnavailableError) return err;
+    const { code, reason } = rejectionOf(err);
+    return this.#reject(code, reason);
+  }
+
+  #reject(code: TokenRejectedError['code'], reason: string): TokenRejectedError {
+    this.#options.logger.debug({ event: 'token_rejected', code, reason });
+    return new TokenRejectedError(code, REJECTION_MESSAGES[code]);
+  }
+}
