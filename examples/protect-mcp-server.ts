@@ -58,13 +58,6 @@ export interface ExampleApp {
   readonly verifier: IntrospectionTokenVerifier;
 }
 
-/** A running example server. */
-export interface RunningExample {
-  /** The MCP endpoint URL. */
-  readonly url: string;
-  close(): Promise<void>;
-}
-
 const SCOPES = ['read', 'write'];
 
 function describeCaller(authInfo: AuthInfo | undefined): string {
@@ -131,6 +124,13 @@ export function createApp(options: ExampleServerOptions): ExampleApp {
     await transport.handleRequest(req, res, req.body);
   });
   return { app, verifier };
+}
+
+/** A running example server. */
+export interface RunningExample {
+  /** The MCP endpoint URL. */
+  readonly url: string;
+  close(): Promise<void>;
 }
 
 /**
