@@ -8,12 +8,6 @@
 import { invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
 import { MemoryStore } from '../store/memory.js';
-import type {
-  FrictionStateStore,
-  FrictionStepMode,
-  FrictionStepOutcome,
-  Store,
-} from '../store/types.js';
 import type { Clock, Logger } from '../types.js';
 import {
   type ControllerConfig,
@@ -25,6 +19,12 @@ import {
 import type { FrictionClientStatus, FrictionResult } from './decision.js';
 import { logDecision, logLifecycle, logSaturation } from './events.js';
 import { StoreOutageLog } from './store-outage.js';
+import type {
+  FrictionStateStore,
+  FrictionStepMode,
+  FrictionStepOutcome,
+  Store,
+} from './store-port.js';
 
 /** @default 1000 */
 const DEFAULT_MAX_CLIENTS = 1000;
