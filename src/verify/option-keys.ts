@@ -6,6 +6,7 @@
  */
 
 import type { OptionKeys } from '../lib/option-keys.js';
+import type { IntrospectionCacheOptions } from './cache.js';
 import type { IntrospectionTokenVerifierOptions } from './introspection/types.js';
 
 /** Keys of {@link IntrospectionTokenVerifierOptions}. */
@@ -24,4 +25,13 @@ export const INTROSPECTION_VERIFIER_OPTIONS: OptionKeys<IntrospectionTokenVerifi
   now: true,
   logger: true,
   httpClient: true,
+};
+
+/** Keys of {@link IntrospectionCacheOptions} (the verifier's `cache` option). */
+export const INTROSPECTION_CACHE_OPTIONS: OptionKeys<IntrospectionCacheOptions> = {
+  ttlMs: true,
+  maxEntries: true,
+  maxInFlight: true,
+  maxQueued: true,
+  store: true,
 };

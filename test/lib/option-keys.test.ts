@@ -9,10 +9,13 @@ import { createLoggingMiddleware as nodeLogging } from '../../src/adapters/node/
 import { FrictionController } from '../../src/friction/controller.js';
 import { FrictionRegistry } from '../../src/friction/registry.js';
 import { assertKnownKeys } from '../../src/lib/option-keys.js';
+import { createSafeHttpClient } from '../../src/ssrf/safe-http-client.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { RedisStore } from '../../src/store/redis.js';
 import type { RedisClient } from '../../src/store/redis-commands.js';
+import { createMemoryIntrospectionCache } from '../../src/verify/cache.js';
 import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
+import { createSharedIntrospectionCache } from '../../src/verify/redis-cache.js';
 
 /** Passes `options` with an extra key, as a user's misspelt option would arrive. */
 const withExtra = <T>(options: T, extra: Record<string, unknown>): T =>
@@ -89,6 +92,37 @@ describe('every public constructor and factory refuses unknown option keys', () 
       () => new IntrospectionTokenVerifier(withExtra(options, { cacheTtlMs: 1 })),
       'IntrospectionTokenVerifier',
       'cacheTtlMs',
+    );
+    refused(
+      () => new IntrospectionTokenVerifier({ ...options, cache: withExtra({}, { ttl: 5 }) }),
+      'IntrospectionTokenVerifier cache',
+      'ttl',
+    );
+    expect(() =>
+      new IntrospectionTokenVerifier({ ...options, cache: false }).close(),
+    ).not.toThrow();
+  });
+
+  it('createMemoryIntrospectionCache and createSharedIntrospectionCache', () => {
+    refused(
+      () => createMemoryIntrospectionCache(withExtra({}, { ttlMs: 5 })),
+      'createMemoryIntrospectionCache',
+      'ttlMs',
+    );
+    const store = new MemoryStore();
+    refused(
+      () => createSharedIntrospectionCache(withExtra({ store }, { localTtl: 5 })),
+      'createSharedIntrospectionCache',
+      'localTtl',
+    );
+    void store.close();
+  });
+
+  it('createSafeHttpClient', () => {
+    refused(
+      () => createSafeHttpClient(withExtra({}, { timeoutMs: 5 })),
+      'createSafeHttpClient',
+      'timeoutMs',
     );
   });
 

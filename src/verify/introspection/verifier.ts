@@ -15,7 +15,7 @@ import { assertKnownKeys } from '../../lib/option-keys.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
 import type { CachedIntrospection } from '../cache.js';
-import { INTROSPECTION_VERIFIER_OPTIONS } from '../option-keys.js';
+import { INTROSPECTION_CACHE_OPTIONS, INTROSPECTION_VERIFIER_OPTIONS } from '../option-keys.js';
 import { isWellFormedToken } from '../token-syntax.js';
 import type { AccessToken, TokenVerifier } from '../verifier.js';
 import { type ClaimsVerdict, evaluateClaims, parseUrl } from './claims.js';
@@ -71,6 +71,11 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
    */
   constructor(options: IntrospectionTokenVerifierOptions) {
     assertKnownKeys(options, INTROSPECTION_VERIFIER_OPTIONS, 'IntrospectionTokenVerifier');
+    assertKnownKeys(
+      options?.cache,
+      INTROSPECTION_CACHE_OPTIONS,
+      'IntrospectionTokenVerifier cache',
+    );
     this.#options = resolveIntrospectionOptions(options);
     const { httpClient, maxInFlight, maxQueued, allowLocalhost, allowPrivateNetwork } =
       this.#options;
