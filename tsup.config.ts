@@ -1,27 +1,19 @@
 import { defineConfig } from 'tsup';
 
+const entry = {
+  index: 'src/index.ts',
+  express: 'src/express.ts',
+  node: 'src/node.ts',
+  redis: 'src/redis.ts',
+};
+
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    express: 'src/express.ts',
-    node: 'src/node.ts',
-    redis: 'src/redis.ts',
-    cli: 'src/cli/main.ts',
-  },
+  entry,
   format: ['esm'],
   target: 'node20',
-  dts: {
-    entry: {
-      index: 'src/index.ts',
-      express: 'src/express.ts',
-      node: 'src/node.ts',
-      redis: 'src/redis.ts',
-    },
-  },
+  dts: { entry },
   clean: true,
-  sourcemap: true,
+  // No source maps: the package ships the library's JavaScript and declarations only.
+  sourcemap: false,
   splitting: true,
-  // The demo (cli entry only) loads the test fixture's authorization server lazily; oidc-provider
-  // is a dev dependency and must stay an import, never bundled.
-  external: ['oidc-provider'],
 });

@@ -59,13 +59,6 @@ export interface ExampleApp {
   readonly verifier: IntrospectionTokenVerifier;
 }
 
-/** A running example server. */
-export interface RunningExample {
-  /** The MCP endpoint URL. */
-  readonly url: string;
-  close(): Promise<void>;
-}
-
 const SCOPES = ['read', 'write'];
 
 function describeCaller(authInfo: AuthInfo | undefined): string {
@@ -134,6 +127,13 @@ export function createApp(options: ExampleServerOptions): ExampleApp {
   // Last: malformed JSON and other errors become JSON-RPC errors, never an HTML stack trace.
   app.use(mcpErrorHandler());
   return { app, verifier };
+}
+
+/** A running example server. */
+export interface RunningExample {
+  /** The MCP endpoint URL. */
+  readonly url: string;
+  close(): Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole gate behind `npm test`: typecheck, lint, build, API docs, then the vitest suite
+// The whole gate behind `npm test`: typecheck, lint, import rules (dependency-cruiser), build, API docs, then the vitest suite
 // with coverage thresholds.
 // CI reads a plain closing line `N passed, N failed`, which vitest does not print, so this
 // script runs vitest with its JSON reporter and prints that line itself.
@@ -23,6 +23,7 @@ function finish(passed, failed, skipped, code) {
 for (const [label, script] of [
   ['typecheck', 'typecheck'],
   ['lint', 'lint'],
+  ['import rules', 'deps'],
   ['build', 'build'],
   ['docs', 'docs'],
 ]) {

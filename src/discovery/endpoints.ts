@@ -11,6 +11,7 @@ import { invalidArg } from '../errors.js';
 import { ALLOWED_METHODS, type CorsOptions, resolveCors } from '../http/cors.js';
 import { resolveFlag, resolvePositive } from '../http/options.js';
 import { normalizePublicUrl } from '../http/url.js';
+import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../ssrf/types.js';
 import type { Clock, Logger } from '../types.js';
@@ -47,6 +48,23 @@ export type OAuthDiscoveryOptions = ProtectedResourceMetadataOptions & {
   readonly now?: Clock;
   /** Logger for refresh failures. @default the library's default logger */
   readonly logger?: Logger;
+};
+
+/** Keys of {@link OAuthDiscoveryOptions} (either form of the authorization server). */
+const OAUTH_DISCOVERY_OPTIONS: OptionKeys<OAuthDiscoveryOptions> = {
+  serverUrl: true,
+  scopes: true,
+  resourceDocumentation: true,
+  resourceName: true,
+  authServerPublicUrl: true,
+  authorizationServers: true,
+  cors: true,
+  authorizationServerMetadata: true,
+  allowPrivateNetwork: true,
+  metadataTtlMs: true,
+  httpClient: true,
+  now: true,
+  logger: true,
 };
 
 /** One answer of the discovery endpoints. */
@@ -136,6 +154,7 @@ function routesFor(options: OAuthDiscoveryOptions): Map<string, Document> {
  * @internal
  */
 export function createDiscoveryResponder(options: OAuthDiscoveryOptions): DiscoveryResponder {
+  assertKnownKeys(options, OAUTH_DISCOVERY_OPTIONS, 'OAuthDiscoveryOptions');
   if (typeof options !== 'object' || options === null) {
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"options" must be an object');
   }

@@ -6,8 +6,10 @@
  */
 
 import { invalidArg } from '../errors.js';
+import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Clock } from '../types.js';
 import { hasAdaptiveFields } from './adaptive-state.js';
+import type { ControllerConfig } from './config.js';
 import {
   type FrictionConfigInput,
   type ResolvedFrictionConfig,
@@ -32,6 +34,33 @@ export interface FrictionControllerOptions extends FrictionConfigInput {
   /** Called once per tool when saturation relief is first triggered. */
   readonly onSaturation?: (toolName: string) => void;
 }
+
+/** Keys of {@link ControllerConfig}. */
+const CONTROLLER_CONFIG: OptionKeys<ControllerConfig> = {
+  windowSize: true,
+  emaAlpha: true,
+  adjustmentRate: true,
+  asymmetricDecay: true,
+  deadZone: true,
+  warmupCalls: true,
+  timeDecayRate: true,
+  defaultBudget: true,
+  saturationThreshold: true,
+  saturationWindow: true,
+  saturationReliefRate: true,
+  controller: true,
+  adaptive: true,
+};
+
+/** Keys of {@link FrictionControllerOptions}. */
+const FRICTION_CONTROLLER_OPTIONS: OptionKeys<FrictionControllerOptions> = {
+  ...CONTROLLER_CONFIG,
+  toolConfigs: true,
+  toolGroups: true,
+  now: true,
+  state: true,
+  onSaturation: true,
+};
 
 /**
  * Adaptive friction for one client: tracks each tool's share of the last `windowSize` calls
@@ -59,6 +88,7 @@ export class FrictionController {
    * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
    */
   constructor(options: FrictionControllerOptions = {}) {
+    assertKnownKeys(options, FRICTION_CONTROLLER_OPTIONS, 'FrictionController');
     this.config = resolveFrictionConfig(options);
     const { now, state, onSaturation } = options;
     if (now !== undefined && typeof now !== 'function') {

@@ -5,9 +5,9 @@
  * @module
  */
 
-import type { FrictionLifecycleEvent, FrictionSaturation } from '../store/types.js';
 import type { Logger, LogRecord } from '../types.js';
 import type { FrictionResult } from './decision.js';
+import type { FrictionLifecycleEvent, FrictionSaturation } from './store-port.js';
 
 /** Names of the events this module writes. */
 export type FrictionEventType =

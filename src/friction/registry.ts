@@ -7,13 +7,8 @@
 
 import { invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
+import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import { MemoryStore } from '../store/memory.js';
-import type {
-  FrictionStateStore,
-  FrictionStepMode,
-  FrictionStepOutcome,
-  Store,
-} from '../store/types.js';
 import type { Clock, Logger } from '../types.js';
 import {
   type ControllerConfig,
@@ -25,6 +20,12 @@ import {
 import type { FrictionClientStatus, FrictionResult } from './decision.js';
 import { logDecision, logLifecycle, logSaturation } from './events.js';
 import { StoreOutageLog } from './store-outage.js';
+import type {
+  FrictionStateStore,
+  FrictionStepMode,
+  FrictionStepOutcome,
+  Store,
+} from './store-port.js';
 
 /** @default 1000 */
 const DEFAULT_MAX_CLIENTS = 1000;
@@ -66,6 +67,20 @@ export interface FrictionRegistryOptions {
    */
   readonly onStoreError?: OnStoreError;
 }
+
+/** Keys of {@link FrictionRegistryOptions}. */
+const FRICTION_REGISTRY_OPTIONS: OptionKeys<FrictionRegistryOptions> = {
+  defaultConfig: true,
+  toolConfigs: true,
+  toolGroups: true,
+  maxClients: true,
+  penaltyTtlMs: true,
+  penaltyMinFriction: true,
+  store: true,
+  now: true,
+  logger: true,
+  onStoreError: true,
+};
 
 function checkNumber(value: unknown, name: string, def: number, min: number, max: number) {
   if (value === undefined) return def;
@@ -184,6 +199,7 @@ export class FrictionRegistry {
    * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
    */
   constructor(options: FrictionRegistryOptions = {}) {
+    assertKnownKeys(options, FRICTION_REGISTRY_OPTIONS, 'FrictionRegistry');
     this.#opts = resolveRegistryOptions(options);
     this.config = this.#opts.config;
     this.logger = this.#opts.logger;

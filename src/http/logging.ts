@@ -6,6 +6,7 @@
  */
 
 import { invalidArg } from '../errors.js';
+import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Clock, Logger, LogRecord } from '../types.js';
 import { maskBody, maskHeaders, maskQuery } from './mask.js';
 import { resolveFlag } from './options.js';
@@ -36,6 +37,14 @@ export interface LoggingOptions {
   /** Clock used for `durationMs`. @default performance.now */
   readonly now?: Clock;
 }
+
+/** Keys of {@link LoggingOptions}. */
+const LOGGING_OPTIONS: OptionKeys<LoggingOptions> = {
+  maskAuth: true,
+  logger: true,
+  dangerouslyLogBodies: true,
+  now: true,
+};
 
 /** {@link LoggingOptions} resolved. */
 export interface ResolvedLoggingOptions {
@@ -76,6 +85,7 @@ const stdoutLogger: Logger = {
  * @throws TypeError `ERR_INVALID_ARG_TYPE` naming the bad option.
  */
 export function resolveLoggingOptions(options: LoggingOptions = {}): ResolvedLoggingOptions {
+  assertKnownKeys(options, LOGGING_OPTIONS, 'createLoggingMiddleware');
   if (typeof options !== 'object' || options === null) {
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"options" must be an object');
   }

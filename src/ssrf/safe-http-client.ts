@@ -9,6 +9,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent } from 'undici';
 import { invalidArg, SsrfBlockedError } from '../errors.js';
+import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import { createPinnedConnector } from './connector.js';
 import { isSafeUrl } from './is-safe-url.js';
 import { addressPolicyForHost } from './policy.js';
@@ -19,6 +20,16 @@ import type {
   SafeHttpRequest,
   SafeHttpResponse,
 } from './types.js';
+
+/** Keys of {@link SafeHttpClientOptions}. */
+const SAFE_HTTP_CLIENT_OPTIONS: OptionKeys<SafeHttpClientOptions> = {
+  allowLocalhost: true,
+  allowPrivateNetwork: true,
+  lookup: true,
+  keepAliveTimeoutMs: true,
+  connectTimeoutMs: true,
+  ca: true,
+};
 
 const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 30_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
@@ -186,6 +197,7 @@ async function send(
  * @see https://cheatsheetseries.owasp.org/cheatsheets/Server_Side_Request_Forgery_Prevention_Cheat_Sheet.html
  */
 export function createSafeHttpClient(options?: SafeHttpClientOptions): SafeHttpClient {
+  assertKnownKeys(options, SAFE_HTTP_CLIENT_OPTIONS, 'createSafeHttpClient');
   const resolved = resolveSafeHttpClientOptions(options);
   const hostOptions = {
     allowLocalhost: resolved.allowLocalhost,

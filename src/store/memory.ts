@@ -7,6 +7,7 @@
 
 import { invalidArg } from '../errors.js';
 import { integerOption } from '../lib/option-integer.js';
+import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Clock } from '../types.js';
 import { MemoryFrictionStore } from './memory-friction.js';
 import type { FrictionStateStore, FrictionStoreSpec, Store } from './types.js';
@@ -29,6 +30,14 @@ export interface MemoryStoreOptions {
   /** Clock, epoch milliseconds. @default Date.now */
   readonly now?: Clock;
 }
+
+/** Keys of {@link MemoryStoreOptions}. */
+const MEMORY_STORE_OPTIONS: OptionKeys<MemoryStoreOptions> = {
+  maxEntries: true,
+  maxPenalties: true,
+  sweepIntervalMs: true,
+  now: true,
+};
 
 interface ResolvedMemoryStoreOptions {
   readonly maxEntries: number;
@@ -77,6 +86,7 @@ export class MemoryStore implements Store {
    * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
    */
   constructor(options: MemoryStoreOptions = {}) {
+    assertKnownKeys(options, MEMORY_STORE_OPTIONS, 'MemoryStore');
     this.#opts = resolveMemoryStoreOptions(options);
     if (this.#opts.sweepIntervalMs > 0) {
       this.#timer = setInterval(() => this.sweep(), this.#opts.sweepIntervalMs);

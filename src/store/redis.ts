@@ -9,6 +9,7 @@
 import { invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
 import { integerOption } from '../lib/option-integer.js';
+import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Logger } from '../types.js';
 import { type RedisClient, RedisCommands } from './redis-commands.js';
 import { RedisFrictionStore } from './redis-friction.js';
@@ -54,6 +55,16 @@ export interface RedisStoreOptions {
    */
   readonly logger?: Logger;
 }
+
+/** Keys of {@link RedisStoreOptions}. */
+const REDIS_STORE_OPTIONS: OptionKeys<RedisStoreOptions> = {
+  client: true,
+  keyPrefix: true,
+  commandTimeoutMs: true,
+  retryIntervalMs: true,
+  clientTtlMs: true,
+  logger: true,
+};
 
 interface ResolvedRedisStoreOptions {
   readonly keyPrefix: string;
@@ -142,6 +153,7 @@ export class RedisStore implements Store {
    * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
    */
   constructor(options: RedisStoreOptions) {
+    assertKnownKeys(options, REDIS_STORE_OPTIONS, 'RedisStore');
     this.#opts = resolveRedisStoreOptions(options);
     this.keyPrefix = this.#opts.keyPrefix;
     this.#cmds = new RedisCommands(options.client, this.#opts);

@@ -10,6 +10,7 @@
 
 import { LRUCache } from 'lru-cache';
 import type { TokenErrorCode } from '../errors.js';
+import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Clock } from '../types.js';
 import type { IntrospectionResponse } from './introspection/types.js';
 
@@ -86,6 +87,12 @@ export interface MemoryIntrospectionCacheOptions {
   readonly now?: Clock;
 }
 
+/** Keys of {@link MemoryIntrospectionCacheOptions}. */
+const MEMORY_CACHE_OPTIONS: OptionKeys<MemoryIntrospectionCacheOptions> = {
+  maxEntries: true,
+  now: true,
+};
+
 interface MemoryEntry {
   readonly value: CachedIntrospection;
   readonly expiresAtMs: number;
@@ -101,6 +108,7 @@ interface MemoryEntry {
 export function createMemoryIntrospectionCache(
   options: MemoryIntrospectionCacheOptions = {},
 ): IntrospectionCache {
+  assertKnownKeys(options, MEMORY_CACHE_OPTIONS, 'createMemoryIntrospectionCache');
   const now = options.now ?? Date.now;
   const lru = new LRUCache<string, MemoryEntry>({ max: options.maxEntries ?? 10_000 });
   return {

@@ -8,6 +8,7 @@
 import { LRUCache } from 'lru-cache';
 import { invalidArg } from '../errors.js';
 import { integerOption } from '../lib/option-integer.js';
+import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Store } from '../store/types.js';
 import type { Clock } from '../types.js';
 import type { CachedIntrospection, IntrospectionCache, IntrospectionVerdict } from './cache.js';
@@ -37,6 +38,15 @@ export interface SharedIntrospectionCacheOptions {
   /** Clock, epoch milliseconds. @default Date.now */
   readonly now?: Clock;
 }
+
+/** Keys of {@link SharedIntrospectionCacheOptions}. */
+const SHARED_CACHE_OPTIONS: OptionKeys<SharedIntrospectionCacheOptions> = {
+  store: true,
+  localTtlMs: true,
+  localMaxEntries: true,
+  keyPrefix: true,
+  now: true,
+};
 
 interface LocalEntry {
   readonly value: CachedIntrospection;
@@ -157,6 +167,7 @@ function parseEntry(raw: string): CachedIntrospection | undefined {
 export function createSharedIntrospectionCache(
   options: SharedIntrospectionCacheOptions,
 ): IntrospectionCache {
+  assertKnownKeys(options, SHARED_CACHE_OPTIONS, 'createSharedIntrospectionCache');
   const { store, localTtlMs, localMaxEntries, keyPrefix, now } = resolveSharedCacheOptions(options);
   const local = new LRUCache<string, LocalEntry>({ max: localMaxEntries });
   const remember = (key: string, value: CachedIntrospection) => {

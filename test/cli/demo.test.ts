@@ -13,7 +13,7 @@ interface Run {
 /** Runs the CLI from source (as `npm run demo` does) and collects its output. */
 function cli(args: readonly string[], timeoutMs = 55_000): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'demo/main.ts', ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

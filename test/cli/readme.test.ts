@@ -42,18 +42,15 @@ describe('README', () => {
     expect(readme).toContain('```sh\nnpm ci && npm test\n```');
   });
 
-  it('shows code that is a verbatim excerpt of the type-checked example', () => {
-    const blocks = markedBlocks('verbatim');
-    expect(blocks.length).toBeGreaterThan(0);
-    for (const block of blocks) {
-      expect(block.split('\n').length).toBeGreaterThan(20);
-      expect(example).toContain(block);
-    }
-  });
-
-  it('imports the names the example imports, from the package entries', () => {
-    const [block] = markedBlocks('imports');
-    const shown = importedNames(block ?? '');
+  it('shows code that is the type-checked example: its imports, then a verbatim excerpt', () => {
+    const [block] = markedBlocks('excerpt');
+    const code = block ?? '';
+    const cut = code.indexOf('\n\n/**');
+    const head = code.slice(0, cut);
+    const body = code.slice(cut + 2);
+    expect(body.split('\n').length).toBeGreaterThan(20);
+    expect(example).toContain(body);
+    const shown = importedNames(head);
     const real = importedNames(example);
     expect(shown.size).toBeGreaterThan(5);
     for (const [name, from] of shown) {
@@ -63,9 +60,8 @@ describe('README', () => {
       else expect(source).toBe(from);
     }
     // Everything the excerpt uses that the example imports is shown.
-    const [excerpt] = markedBlocks('verbatim');
     for (const name of real.keys()) {
-      if (new RegExp(`\\b${name}\\b`).test(excerpt ?? '')) expect(shown.has(name), name).toBe(true);
+      if (new RegExp(`\\b${name}\\b`).test(body)) expect(shown.has(name), name).toBe(true);
     }
   });
 

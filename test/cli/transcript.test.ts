@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { challengeParams } from '../../src/cli/http-trace.js';
-import { colourEnabled, DemoCheckError, resultText, Transcript } from '../../src/cli/transcript.js';
+import { challengeParams } from '../../demo/http-trace.js';
+import { colourEnabled, DemoCheckError, resultText, Transcript } from '../../demo/transcript.js';
 
 function buffer(isTTY = false) {
   const chunks: string[] = [];

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { packedPackage } from '../helpers/packed-package.js';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as {
   name: string;
@@ -13,10 +14,10 @@ function node(args: string[]): string {
 }
 
 describe('the built package', () => {
-  beforeAll(() => {
-    if (!existsSync('dist/index.js'))
-      execFileSync('npm', ['run', '-s', 'build'], { stdio: 'pipe' });
-  }, 120_000);
+  // Builds dist/ once per run (shared with the tarball tests), so no file reads a half-built dist.
+  beforeAll(async () => {
+    await packedPackage();
+  }, 300_000);
 
   it.each(subpaths)('imports %s through import() and require()', (subpath) => {
     const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;

@@ -9,6 +9,8 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type BearerAuthOptions, createBearerGate } from '../../http/bearer.js';
 import { authorizationValues } from '../../http/node-io.js';
+import { BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
+import { assertKnownKeys } from '../../lib/option-keys.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -36,6 +38,7 @@ declare module 'express-serve-static-core' {
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 export function requireBearerAuth(options: BearerAuthOptions): RequestHandler {
+  assertKnownKeys(options, BEARER_AUTH_OPTIONS, 'requireBearerAuth');
   const gate = createBearerGate(options);
   return function bearerAuth(req: Request, res: Response, next: NextFunction): void {
     gate({

@@ -9,7 +9,9 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { type BearerAuthOptions, createBearerGate } from '../../http/bearer.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../http/node-io.js';
+import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { resolvePositive } from '../../http/options.js';
+import { assertKnownKeys } from '../../lib/option-keys.js';
 
 /** Options of the fetch `requireBearerAuth`. */
 export interface FetchBearerAuthOptions extends BearerAuthOptions {
@@ -73,6 +75,7 @@ function jsonResponse(status: number, headers: Record<string, string>, body: unk
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 export function requireBearerAuth(options: FetchBearerAuthOptions): FetchBearerAuth {
+  assertKnownKeys(options, BODY_BEARER_AUTH_OPTIONS, 'requireBearerAuth');
   const maxBodyBytes = resolvePositive(
     options.maxBodyBytes,
     'maxBodyBytes',

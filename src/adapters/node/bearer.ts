@@ -16,7 +16,9 @@ import {
   readJsonBody,
   sendJson,
 } from '../../http/node-io.js';
+import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { resolvePositive } from '../../http/options.js';
+import { assertKnownKeys } from '../../lib/option-keys.js';
 
 /** Options of the `node:http` `requireBearerAuth`. */
 export interface NodeBearerAuthOptions extends BearerAuthOptions {
@@ -58,6 +60,7 @@ const PARSE_ERROR = { jsonrpc: '2.0', id: null, error: { code: -32700, message: 
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAuth {
+  assertKnownKeys(options, BODY_BEARER_AUTH_OPTIONS, 'requireBearerAuth');
   const maxBodyBytes = resolvePositive(
     options.maxBodyBytes,
     'maxBodyBytes',

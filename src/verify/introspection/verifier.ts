@@ -11,9 +11,11 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { IntrospectionUnavailableError, TokenRejectedError } from '../../errors.js';
 import { ConcurrencyLimiter, SingleFlight } from '../../lib/cache-flight.js';
 import { introspectionCacheKey } from '../../lib/hash-key.js';
+import { assertKnownKeys } from '../../lib/option-keys.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
 import type { CachedIntrospection, IntrospectionVerdict } from '../cache.js';
+import { INTROSPECTION_CACHE_OPTIONS, INTROSPECTION_VERIFIER_OPTIONS } from '../option-keys.js';
 import { isWellFormedToken } from '../token-syntax.js';
 import type { AccessToken, TokenVerifier } from '../verifier.js';
 import { judgeClaims, parseUrl, timeRejection } from './claims.js';
@@ -77,6 +79,12 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
    *   `validateResource` is on.
    */
   constructor(options: IntrospectionTokenVerifierOptions) {
+    assertKnownKeys(options, INTROSPECTION_VERIFIER_OPTIONS, 'IntrospectionTokenVerifier');
+    assertKnownKeys(
+      options?.cache,
+      INTROSPECTION_CACHE_OPTIONS,
+      'IntrospectionTokenVerifier cache',
+    );
     this.#options = resolveIntrospectionOptions(options);
     const { httpClient, maxInFlight, maxQueued, allowLocalhost, allowPrivateNetwork } =
       this.#options;

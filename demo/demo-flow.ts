@@ -12,7 +12,7 @@ import {
   StreamableHTTPClientTransport,
   StreamableHTTPError,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { protectedResourceMetadataUrl } from '../discovery/protected-resource.js';
+import { protectedResourceMetadataUrl } from '../src/index.js';
 import { frictionSpam } from './demo-friction.js';
 import type { DemoServer } from './demo-server.js';
 import { challengeParams, createHttpTrace, type Exchange, type HttpTrace } from './http-trace.js';

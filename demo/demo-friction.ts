@@ -7,7 +7,7 @@
  */
 
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { FrictionLevel } from '../friction/decision.js';
+import type { FrictionLevel } from '../src/index.js';
 import type { DemoFlowContext } from './demo-flow.js';
 import { resultText } from './transcript.js';
 

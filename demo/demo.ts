@@ -7,8 +7,8 @@
  * @internal
  */
 
-import type { AuthServer } from '../../test/helpers/auth-server.js';
-import type { Logger, LogRecord } from '../types.js';
+import type { Logger, LogRecord } from '../src/index.js';
+import type { AuthServer } from '../test/helpers/auth-server.js';
 import { runDemoFlow } from './demo-flow.js';
 import { type DemoServer, startDemoServer } from './demo-server.js';
 import { DemoCheckError, Transcript, type TranscriptSink } from './transcript.js';
@@ -44,7 +44,7 @@ function isMissingProvider(err: unknown): boolean {
 
 async function startAuthServer(): Promise<AuthServer> {
   // Loaded lazily: the fixture (and oidc-provider, a dev dependency) is never part of the library.
-  const fixture = await import('../../test/helpers/auth-server.js');
+  const fixture = await import('../test/helpers/auth-server.js');
   return fixture.startAuthServer({ scopes: ['read', 'write'] });
 }
 
@@ -70,15 +70,24 @@ function deadline(ms: number): { promise: Promise<never>; clear(): void } {
 
 function printServeHelp(out: Transcript, as: AuthServer, mcp: DemoServer): void {
   const { clientId, clientSecret } = as.clients.m2m;
+  const resourceServer = as.clients.basic;
   out.line();
   out.line(out.paint('bold', 'Serving (Ctrl-C to stop). Friction state was reset; try it:'));
   out.detail(`authorization server  ${as.issuer}`);
+  out.detail(`token endpoint        ${as.tokenEndpoint}`);
+  out.detail(`introspection         ${as.introspectionEndpoint}`);
   out.detail(`MCP server            ${mcp.url}`);
   out.detail(
     `resource metadata     ${mcp.url.replace('/mcp', '/.well-known/oauth-protected-resource/mcp')}`,
   );
-  out.detail(`client credentials    ${clientId} / ${clientSecret}`);
+  out.detail(
+    `client credentials    ${clientId} / ${clientSecret}  (an MCP client; scopes read write)`,
+  );
+  out.detail(
+    `introspection client  ${resourceServer.clientId} / ${resourceServer.clientSecret}  (the MCP server's own, client_secret_basic)`,
+  );
   out.line();
+  out.detail('Get a token, then call a tool with curl:');
   out.detail(
     `TOKEN=$(curl -s -u '${clientId}:${clientSecret}' -d grant_type=client_credentials \\\n` +
       `  -d 'scope=read write' -d 'resource=${mcp.url}' ${as.tokenEndpoint} \\\n` +
@@ -88,6 +97,17 @@ function printServeHelp(out: Transcript, as: AuthServer, mcp: DemoServer): void 
     `curl -s ${mcp.url} -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\\n` +
       `  -H 'Accept: application/json, text/event-stream' \\\n` +
       `  -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_tasks","arguments":{}}}'`,
+  );
+  out.detail('Inspect what the token sees:');
+  out.detail(
+    `curl -s -u '${resourceServer.clientId}:${resourceServer.clientSecret}' -d "token=$TOKEN" ${as.introspectionEndpoint}`,
+  );
+  out.detail(
+    'Or with the MCP Inspector CLI (same token; 1.0.3 must run one folder below a package.json):',
+  );
+  out.detail(
+    `(cd demo && npx -y @modelcontextprotocol/inspector-cli@1.0.3 --cli ${mcp.url} --transport http \\\n` +
+      `  --header "Authorization: Bearer $TOKEN" --method tools/list)`,
   );
 }
 

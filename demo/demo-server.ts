@@ -16,14 +16,18 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Request, Response } from 'express';
 import * as z from 'zod/mini';
-import { requireBearerAuth } from '../adapters/express/bearer.js';
-import { registerOAuthDiscoveryEndpoints } from '../adapters/express/discovery.js';
-import { normalizePath } from '../adapters/express/middleware.js';
-import type { FrictionRegistryOptions } from '../friction/registry.js';
-import { FrictionRegistry } from '../friction/registry.js';
-import { withFriction } from '../friction/with-friction.js';
-import type { Logger } from '../types.js';
-import { IntrospectionTokenVerifier } from '../verify/introspection/verifier.js';
+import {
+  normalizePath,
+  registerOAuthDiscoveryEndpoints,
+  requireBearerAuth,
+} from '../src/express.js';
+import {
+  FrictionRegistry,
+  type FrictionRegistryOptions,
+  IntrospectionTokenVerifier,
+  type Logger,
+  withFriction,
+} from '../src/index.js';
 
 /** The scopes the demo resource understands. */
 export const DEMO_SCOPES: readonly string[] = ['read', 'write'];

@@ -1,6 +1,6 @@
-#!/usr/bin/env node
 /**
- * The `mcp-authflow-resource` command.
+ * The demo's command line, run from a clone with `npm run demo` (through tsx; never part of the
+ * package).
  *
  * @module
  */

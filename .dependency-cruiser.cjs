@@ -1,0 +1,78 @@
+/**
+ * Import rules of DESIGN §2, checked by `npm test` (`npm run deps`).
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+
+/**
+ * Known violations, owned by the friction and verifier redesign (issue 12). This list only
+ * shrinks: delete a line when its edge is gone.
+ */
+const KNOWN_CYCLES = [
+  // friction: state ↔ adaptive-state ↔ saturation; config ↔ adaptive-config (FrictionAlgorithm).
+  '^src/friction/(state|adaptive-state|saturation|config|adaptive-config)\\.ts$',
+  // verify: cache.ts ↔ introspection/types.ts (type-only).
+  '^src/verify/(cache|introspection/types)\\.ts$',
+];
+/** The registry's default store (`new MemoryStore()`): friction → store until it is injected. */
+const KNOWN_FRICTION_TO_STORE = '^src/store/memory\\.ts$';
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'src-not-to-outside',
+      comment: 'The library never imports tests, benchmarks, examples or the demo.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(test|bench|examples|demo)/' },
+    },
+    {
+      name: 'src-not-to-oidc-provider',
+      comment:
+        'oidc-provider is a test fixture (the demo authorization server), never library code.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: 'oidc-provider' },
+    },
+    {
+      name: 'friction-not-to-verify-or-store',
+      comment:
+        'Friction owns its store port; src/store implements it (store → friction, never back).',
+      severity: 'error',
+      from: { path: '^src/friction/' },
+      to: { path: '^src/(verify|store)/', pathNot: KNOWN_FRICTION_TO_STORE },
+    },
+    {
+      name: 'lib-is-generic',
+      comment:
+        'src/lib holds generic helpers and imports no domain folder (errors/types are shared).',
+      severity: 'error',
+      from: { path: '^src/lib/' },
+      to: { path: '^src/', pathNot: '^src/(lib/|errors\\.ts$|types\\.ts$)' },
+    },
+    {
+      name: 'express-only-in-adapters',
+      comment: 'Only the Express adapters (and the ./express entry) import express.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(adapters/|express\\.ts$|node\\.ts$)' },
+      to: { path: '(^|/)node_modules/(express|@types/express|express-serve-static-core)/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import cycles, type-only imports included.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: KNOWN_CYCLES },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.d.ts'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
