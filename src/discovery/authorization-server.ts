@@ -8,6 +8,7 @@
  */
 
 import { AuthflowError } from '../errors.js';
+import { trimTrailingSlashes } from '../http/path.js';
 import { normalizePublicUrl } from '../http/url.js';
 import { defaultLogger } from '../lib/logger.js';
 import type { SafeHttpClient } from '../ssrf/types.js';
@@ -67,7 +68,7 @@ function candidateUrls(issuer: string): string[] {
 }
 
 function sameIssuer(a: unknown, b: string): boolean {
-  return typeof a === 'string' && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+  return typeof a === 'string' && trimTrailingSlashes(a) === trimTrailingSlashes(b);
 }
 
 function parseDocument(body: Uint8Array, issuer: string): Record<string, unknown> {
