@@ -169,7 +169,7 @@ describe('createLoggingMiddleware (Express)', () => {
       status: 201,
       durationMs: 5,
       clientId: null,
-      query: { access_token: '[REDACTED]', page: '2' },
+      query: { access_token: '[REDACTED]', page: '[REDACTED]' },
       body: { grant_type: 'client_credentials', client_secret: '[REDACTED]', code: '[REDACTED]' },
     });
     expect(first?.headers).toMatchObject({
