@@ -70,7 +70,7 @@ export function createHttpTrace(): HttpTrace {
 export function challengeParams(header: string | null): Record<string, string> {
   const params: Record<string, string> = {};
   if (header === null) return params;
-  for (const match of header.matchAll(/([A-Za-z_]+)="((?:[^"\\]|\\.)*)"/g)) {
+  for (const match of header.matchAll(/(?<![A-Za-z_])([A-Za-z_]+)="((?:[^"\\]|\\.)*)"/g)) {
     const [, name, value] = match as unknown as [string, string, string];
     params[name.toLowerCase()] = value.replace(/\\(.)/g, '$1');
   }

@@ -8,7 +8,11 @@
  * @module
  */
 
-export type { FetchBearerAuth, FetchBearerAuthOptions } from './adapters/fetch/bearer.js';
+export type {
+  FetchBearerAuth,
+  FetchBearerAuthOptions,
+  FetchBearerAuthResult,
+} from './adapters/fetch/bearer.js';
 export { requireBearerAuth } from './adapters/fetch/bearer.js';
 export { synthesizeAuthorizationServerMetadata } from './discovery/authorization-server.js';
 export type {

@@ -8,6 +8,7 @@
  */
 
 import { AuthflowError } from '../errors.js';
+import { trimTrailingSlashes } from '../http/path.js';
 import { normalizePublicUrl } from '../http/url.js';
 import { defaultLogger } from '../lib/logger.js';
 import type { SafeHttpClient } from '../ssrf/types.js';
@@ -34,6 +35,18 @@ export interface AuthorizationServerMetadataSourceOptions {
   readonly maxResponseBytes?: number;
   /** Clock, epoch ms. @default Date.now */
   readonly now?: Clock;
+  /**
+   * How long past its TTL a document may still be served while refreshes fail, in ms; after
+   * that, requests get the error until a fetch succeeds.
+   * @default 3600000 (1 hour)
+   */
+  readonly maxStaleMs?: number;
+  /**
+   * Wait after a failed fetch before the next one, in ms; doubles with each consecutive failure
+   * up to 5 minutes. Meanwhile the failure (or the bounded stale copy) is served from memory.
+   * @default 5000
+   */
+  readonly failureBackoffMs?: number;
   /** Receives a warning when a stale document is served because a refresh failed. */
   readonly logger?: Logger;
 }
@@ -42,7 +55,8 @@ export interface AuthorizationServerMetadataSourceOptions {
 export interface AuthorizationServerMetadataSource {
   /**
    * The current document: cached while fresh; otherwise fetched (one fetch in flight for all
-   * callers). A stale document is served when a refresh fails.
+   * callers). A stale document is served when a refresh fails, for at most `maxStaleMs`; after
+   * a failure no fetch is tried until the back-off has passed.
    *
    * @throws AuthflowError `ERR_METADATA_UNAVAILABLE` or `ERR_METADATA_INVALID` when nothing can be
    *   served.
@@ -53,6 +67,9 @@ export interface AuthorizationServerMetadataSource {
 const DEFAULT_TTL_MS = 300_000;
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 65_536;
+const DEFAULT_MAX_STALE_MS = 3_600_000;
+const DEFAULT_FAILURE_BACKOFF_MS = 5_000;
+const MAX_FAILURE_BACKOFF_MS = 300_000;
 
 /**
  * The URLs tried for an issuer, in order: RFC 8414 §3.1 (path-inserted), then OpenID Connect
@@ -67,7 +84,7 @@ function candidateUrls(issuer: string): string[] {
 }
 
 function sameIssuer(a: unknown, b: string): boolean {
-  return typeof a === 'string' && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+  return typeof a === 'string' && trimTrailingSlashes(a) === trimTrailingSlashes(b);
 }
 
 function parseDocument(body: Uint8Array, issuer: string): Record<string, unknown> {
@@ -94,7 +111,12 @@ function parseDocument(body: Uint8Array, issuer: string): Record<string, unknown
 }
 
 async function fetchDocument(
-  options: Required<Omit<AuthorizationServerMetadataSourceOptions, 'now' | 'logger'>>,
+  options: Required<
+    Omit<
+      AuthorizationServerMetadataSourceOptions,
+      'now' | 'logger' | 'maxStaleMs' | 'failureBackoffMs'
+    >
+  >,
 ): Promise<AuthorizationServerMetadataDocument> {
   let lastStatus = 0;
   for (const url of candidateUrls(options.issuer)) {
@@ -148,19 +170,31 @@ export function createAuthorizationServerMetadataSource(
   });
   const now = options.now ?? Date.now;
   const logger = options.logger ?? defaultLogger;
+  const maxStaleMs = options.maxStaleMs ?? DEFAULT_MAX_STALE_MS;
+  const backoffMs = options.failureBackoffMs ?? DEFAULT_FAILURE_BACKOFF_MS;
   let cached: { value: AuthorizationServerMetadataDocument; expiresAtMs: number } | undefined;
+  let failure: { error: AuthflowError; retryAtMs: number; count: number } | undefined;
   let inFlight: Promise<AuthorizationServerMetadataDocument> | undefined;
+
+  /** The stale copy, while it is within `maxStaleMs` of its expiry. */
+  const stale = (): AuthorizationServerMetadataDocument | undefined =>
+    cached !== undefined && now() < cached.expiresAtMs + maxStaleMs ? cached.value : undefined;
 
   const refresh = async (): Promise<AuthorizationServerMetadataDocument> => {
     try {
       const value = await fetchDocument(resolved);
       cached = { value, expiresAtMs: now() + resolved.ttlMs };
+      failure = undefined;
       return value;
     } catch (err) {
       const error = asMetadataError(err);
-      if (cached === undefined) throw error;
+      const count = (failure?.count ?? 0) + 1;
+      const wait = Math.min(backoffMs * 2 ** (count - 1), MAX_FAILURE_BACKOFF_MS);
+      failure = { error, retryAtMs: now() + wait, count };
+      const fallback = stale();
+      if (fallback === undefined) throw error;
       logger.warn({ event: 'metadata_refresh_failed', issuer: resolved.issuer, code: error.code });
-      return cached.value;
+      return fallback;
     } finally {
       inFlight = undefined;
     }
@@ -169,6 +203,10 @@ export function createAuthorizationServerMetadataSource(
   return {
     get() {
       if (cached !== undefined && now() < cached.expiresAtMs) return Promise.resolve(cached.value);
+      if (failure !== undefined && now() < failure.retryAtMs) {
+        const fallback = stale();
+        return fallback === undefined ? Promise.reject(failure.error) : Promise.resolve(fallback);
+      }
       inFlight ??= refresh();
       return inFlight;
     },

@@ -10,6 +10,7 @@
 import { invalidArg } from '../errors.js';
 import { ALLOWED_METHODS, type CorsOptions, resolveCors } from '../http/cors.js';
 import { resolveFlag, resolvePositive } from '../http/options.js';
+import { trimTrailingSlashes } from '../http/path.js';
 import { normalizePublicUrl } from '../http/url.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
@@ -163,7 +164,7 @@ export function createDiscoveryResponder(options: OAuthDiscoveryOptions): Discov
   return {
     paths: Object.freeze([...routes.keys()]),
     async respond(method, path, origin) {
-      const document = routes.get(path.length > 1 ? path.replace(/\/+$/, '') : path);
+      const document = routes.get(path.length > 1 ? trimTrailingSlashes(path) : path);
       if (document === undefined) return undefined;
       const corsHeaders = cors(origin);
       if (method === 'OPTIONS') {

@@ -11,6 +11,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
 import type { Logger } from '../types.js';
+import { frictionKey } from './client-key.js';
 import type { FrictionResult } from './decision.js';
 import type { FrictionRegistry } from './registry.js';
 
@@ -22,8 +23,10 @@ export interface FrictionWrapperOptions {
   /** The registry to use. @default the one set by {@link initFriction} */
   readonly registry?: FrictionRegistry;
   /**
-   * What identifies a client: `'clientId'` (the OAuth client), `'subject'`
-   * (`authInfo.extra.subject`, the user) or a function.
+   * What identifies a client: `'clientId'` (the OAuth client, else `sub:<subject>`, else
+   * `token:<hash>`), `'subject'` (`sub:<subject>`, else the client, else the token hash) or a
+   * function (its answer, else the `'clientId'` order). A token never goes unlimited for lack
+   * of the preferred claim.
    * @default 'clientId'
    */
   readonly keyBy?: 'clientId' | 'subject' | ((authInfo: AuthInfo) => string | undefined);
@@ -80,12 +83,7 @@ function resolveWrapperOptions(toolName: unknown, handler: unknown, o: FrictionW
       'The option "onMissingAuth" must be "allow" or "deny"',
     );
   }
-  const keyOf =
-    keyBy === 'clientId'
-      ? (a: AuthInfo) => a.clientId
-      : keyBy === 'subject'
-        ? (a: AuthInfo) => a.extra?.subject as string | undefined
-        : keyBy;
+  const keyOf = (a: AuthInfo) => frictionKey(a, keyBy);
   return Object.freeze<Resolved>({
     registry: o.registry,
     keyOf,

@@ -14,7 +14,8 @@ export type AuthorizationHeaderResult =
 
 /** RFC 6750 §2.1 `b64token`. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-const CREDENTIALS = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) +(.*)$/;
+/** RFC 9110 §11.1 `auth-scheme` (a token). */
+const SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
  * Reads the bearer token from the `Authorization` header value(s) of one request.
@@ -35,16 +36,29 @@ export function parseAuthorizationHeader(
     if (value.length > 1) return malformed('Several Authorization headers were sent');
     return parseAuthorizationHeader(value[0]);
   }
-  const trimmed = value.replace(/^[ \t]+|[ \t]+$/g, '');
+  const trimmed = trimWhitespace(value);
   if (trimmed === '') return malformed('The Authorization header is empty');
-  const match = CREDENTIALS.exec(trimmed);
-  if (match === null) return malformed("Expected 'Authorization: Bearer <token>'");
-  const scheme = match[1] as string;
-  const token = match[2] as string;
+  // Split by hand, not by a regular expression: linear in the header's length (issue 11).
+  const space = trimmed.indexOf(' ');
+  const scheme = space === -1 ? trimmed : trimmed.slice(0, space);
+  let start = space;
+  while (start !== -1 && trimmed[start] === ' ') start += 1;
+  if (space === -1 || !SCHEME.test(scheme)) {
+    return malformed("Expected 'Authorization: Bearer <token>'");
+  }
+  const token = trimmed.slice(start);
   if (scheme.toLowerCase() !== 'bearer') return malformed("Expected the 'Bearer' scheme");
   if (token.includes(',')) return malformed('Several credentials were sent');
   if (!B64TOKEN.test(token)) return malformed('The bearer token is not valid b64token syntax');
   return { kind: 'bearer', token };
+}
+
+function trimWhitespace(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && (value[start] === ' ' || value[start] === '\t')) start += 1;
+  while (end > start && (value[end - 1] === ' ' || value[end - 1] === '\t')) end -= 1;
+  return value.slice(start, end);
 }
 
 function malformed(reason: string): AuthorizationHeaderResult {

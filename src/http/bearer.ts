@@ -147,30 +147,57 @@ async function verify(o: ResolvedBearerAuthOptions, token: string): Promise<Auth
 }
 
 /**
- * Creates the framework-free bearer gate. Checks, in order: the `Authorization` header (missing →
- * 401 without `error`; malformed → 400), the `Mcp-Method`/`Mcp-Name` headers against the body
- * (mismatch → 400, JSON-RPC -32020), the token (bad → 401 `invalid_token`; authorization server
- * down → 503 + `Retry-After`), then `requiredScopes` plus the `toolScopes` of every called tool
- * (missing → 403 `insufficient_scope`).
- *
- * @param options - See {@link BearerAuthOptions}.
- * @returns The gate.
- * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
- * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ * The gate in two steps, so an adapter can verify the token before it reads any of the body.
+ * {@link createBearerGate} runs both on a request whose body is already known.
  */
-export function createBearerGate(options: BearerAuthOptions): BearerGate {
-  const o = resolveBearerAuthOptions(options);
+export interface BearerGateSteps {
+  /**
+   * Checks the `Authorization` header and verifies the token: missing → 401 without `error`;
+   * malformed → 400; bad token → 401 `invalid_token`; authorization server down → 503; a token
+   * without `requiredScopes` (plus the scopes of the tool the `Mcp-Name` header names) → 403.
+   */
+  authenticate(request: Omit<BearerRequest, 'body'>): Promise<BearerResult>;
+  /**
+   * Checks the body of an authenticated request: routing headers against the body (mismatch →
+   * 400, JSON-RPC -32020) and the `toolScopes` of every tool called (missing → 403).
+   */
+  authorize(authInfo: AuthInfo, request: BearerRequest): BearerResult;
+}
+
+function refuse(o: ResolvedBearerAuthOptions, err: unknown, needed: string[]): BearerResult {
+  const context = {
+    resourceMetadataUrl: o.resourceMetadataUrl,
+    requiredScopes: needed,
+    scopeChallenge: o.scopeChallenge,
+  };
+  const response = authErrorResponse(err, context);
+  if (response.status === 500) {
+    o.logger.error({ event: 'bearer_auth_error', error: (err as Error)?.name ?? typeof err });
+  }
+  return { ok: false, response };
+}
+
+function checkScopes(o: ResolvedBearerAuthOptions, authInfo: AuthInfo, needed: string[]) {
+  if (needed.every((scope) => authInfo.scopes.includes(scope))) return undefined;
+  const response = authErrorResponse(
+    new AuthflowError('ERR_INSUFFICIENT_SCOPE', 'Insufficient scope'),
+    {
+      resourceMetadataUrl: o.resourceMetadataUrl,
+      requiredScopes: needed,
+      scopeChallenge: o.scopeChallenge,
+      grantedScopes: authInfo.scopes,
+    },
+  );
+  return { ok: false, response } as const;
+}
+
+function oneStep(o: ResolvedBearerAuthOptions): BearerGate {
   return async function bearerGate(request) {
     const calls = checkToolCalls(request.body, {
       method: request.mcpMethod,
       name: request.mcpName,
     });
     const needed = neededScopes(o, calls.ok ? calls.tools : []);
-    const context = {
-      resourceMetadataUrl: o.resourceMetadataUrl,
-      requiredScopes: needed,
-      scopeChallenge: o.scopeChallenge,
-    };
     const header = parseAuthorizationHeader(request.authorization);
     try {
       if (header.kind === 'missing') {
@@ -180,20 +207,47 @@ export function createBearerGate(options: BearerAuthOptions): BearerGate {
         throw new AuthflowError('ERR_INVALID_REQUEST', header.reason);
       if (!calls.ok) throw new McpHeaderMismatchError(calls.id);
       const authInfo = await verify(o, header.token);
-      if (!needed.every((scope) => authInfo.scopes.includes(scope))) {
-        const response = authErrorResponse(
-          new AuthflowError('ERR_INSUFFICIENT_SCOPE', 'Insufficient scope'),
-          { ...context, grantedScopes: authInfo.scopes },
-        );
-        return { ok: false, response };
-      }
-      return { ok: true, authInfo };
+      return checkScopes(o, authInfo, needed) ?? { ok: true, authInfo };
     } catch (err) {
-      const response = authErrorResponse(err, context);
-      if (response.status === 500) {
-        o.logger.error({ event: 'bearer_auth_error', error: (err as Error)?.name ?? typeof err });
-      }
-      return { ok: false, response };
+      return refuse(o, err, needed);
     }
   };
+}
+
+/**
+ * Creates the two steps of the framework-free bearer gate.
+ *
+ * @param options - See {@link BearerAuthOptions}.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ */
+export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSteps {
+  const o = resolveBearerAuthOptions(options);
+  const gate = oneStep(o);
+  return {
+    authenticate: (request) => gate({ ...request, body: undefined }),
+    authorize(authInfo, request) {
+      const headers = { method: request.mcpMethod, name: request.mcpName };
+      const calls = checkToolCalls(request.body, headers);
+      if (!calls.ok) return refuse(o, new McpHeaderMismatchError(calls.id), [...o.requiredScopes]);
+      return checkScopes(o, authInfo, neededScopes(o, calls.tools)) ?? { ok: true, authInfo };
+    },
+  };
+}
+
+/**
+ * Creates the framework-free bearer gate for a request whose body is already parsed. Checks, in
+ * order: the `Authorization` header (missing → 401 without `error`; malformed → 400), the
+ * `Mcp-Method`/`Mcp-Name` headers against the body (mismatch → 400, JSON-RPC -32020), the token
+ * (bad → 401 `invalid_token`; authorization server down → 503 + `Retry-After`), then
+ * `requiredScopes` plus the `toolScopes` of every called tool (missing → 403
+ * `insufficient_scope`).
+ *
+ * @param options - See {@link BearerAuthOptions}.
+ * @returns The gate.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
+ */
+export function createBearerGate(options: BearerAuthOptions): BearerGate {
+  return oneStep(resolveBearerAuthOptions(options));
 }

@@ -8,14 +8,37 @@
 /** What a masked value is replaced by. */
 export const REDACTED = '[REDACTED]';
 
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
+/**
+ * The headers whose values are logged; every other header value is masked (an allow-list: a
+ * credential in a header nobody has heard of must not leak). `mcp-session-id` is masked: it is
+ * a handle to a session.
+ */
+export const LOGGED_HEADERS: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'connection',
+  'content-length',
+  'content-type',
+  'host',
+  'last-event-id',
+  'mcp-method',
+  'mcp-name',
+  'mcp-protocol-version',
+  'origin',
+  'traceparent',
+  'tracestate',
+  'user-agent',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-request-id',
 ]);
-const SECRET_HEADER_PATTERN = /token|secret|api-?key|session|password/i;
+/** Authorization schemes kept in front of the mask (`Bearer [REDACTED]`). */
+const SCHEMES = new Set(['basic', 'bearer', 'digest', 'dpop', 'negotiate']);
+/** Query parameter names shown (values always masked); others become `[REDACTED]` too. */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,23}$/;
 const SECRET_FIELDS = new Set([
   'code',
   'state',
@@ -34,10 +57,9 @@ const SECRET_FIELDS = new Set([
 const SECRET_FIELD_PATTERN = /token|secret|passw(?:or)?d|api[-_]?key|private[-_]?key|session/i;
 const MAX_DEPTH = 8;
 
-/** Whether a header name carries a credential. */
+/** Whether a header's value is masked: every header outside {@link LOGGED_HEADERS}. */
 export function isSecretHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SECRET_HEADERS.has(lower) || SECRET_HEADER_PATTERN.test(lower);
+  return !LOGGED_HEADERS.has(name.toLowerCase());
 }
 
 /** Whether a query, form or JSON field name carries a credential. */
@@ -48,9 +70,10 @@ export function isSecretField(name: string): boolean {
 
 function maskHeaderValue(name: string, value: string): string {
   if (!isSecretHeader(name)) return value;
-  const scheme = /^([A-Za-z][\w-]*) +\S/.exec(value);
-  return scheme !== null && name.toLowerCase().endsWith('authorization')
-    ? `${scheme[1]} ${REDACTED}`
+  const space = value.indexOf(' ');
+  const scheme = space === -1 ? '' : value.slice(0, space);
+  return name.toLowerCase().endsWith('authorization') && SCHEMES.has(scheme.toLowerCase())
+    ? `${scheme} ${REDACTED}`
     : REDACTED;
 }
 
@@ -72,16 +95,33 @@ export function maskHeaders(
   return out;
 }
 
-/** The query string of a URL as a record, secrets masked when `mask` is on. */
+/**
+ * The query string of a URL as a record. With `mask` on every value is masked (`&` and `;` both
+ * separate parameters), and a name that is not a short plain word is itself replaced by
+ * {@link REDACTED}: a bare token in the query must not leak as a key either.
+ */
 export function maskQuery(search: string, mask: boolean): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, raw] of new URLSearchParams(search)) {
-    const value = mask && isSecretField(name) ? REDACTED : raw;
+  const text = search.startsWith('?') ? search.slice(1) : search;
+  const pairs = mask ? text.split(/[&;]/) : [];
+  const entries = mask
+    ? pairs.filter((p) => p !== '').map((p) => [decodeName(p.split('=', 1)[0] as string), REDACTED])
+    : [...new URLSearchParams(search)];
+  for (const [rawName, value] of entries as [string, string][]) {
+    const name = mask && !PLAIN_NAME.test(rawName) ? REDACTED : rawName;
     const previous = out[name];
     if (previous === undefined) out[name] = value;
     else out[name] = Array.isArray(previous) ? [...previous, value] : [previous, value];
   }
   return out;
+}
+
+function decodeName(name: string): string {
+  try {
+    return decodeURIComponent(name.replaceAll('+', ' '));
+  } catch {
+    return REDACTED;
+  }
 }
 
 /**

@@ -7,28 +7,33 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The default body size limit of the `node:http` gate: the SDK transport's own maximum. */
+/** The default body size limit of the `node:http` and fetch gates: the SDK transport's own maximum (4 MiB). */
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** The outcome of reading a JSON request body. */
-export type JsonBodyResult =
-  | { readonly kind: 'none' }
-  | { readonly kind: 'json'; readonly value: unknown }
-  | { readonly kind: 'invalid' }
-  | { readonly kind: 'too-large' };
-
 /**
- * Every `Authorization` header of the request. Node keeps only the first of repeated
- * `Authorization` headers in `req.headers`, so the raw list is read: a second credential must be
+ * Every value of one request header, in order, from the raw list: Node keeps only the first of
+ * repeated `Authorization` and `Content-Type` headers in `req.headers`, and a second value must be
  * refused, not silently ignored.
  */
-export function authorizationValues(req: IncomingMessage): string[] | undefined {
+export function headerValues(req: IncomingMessage, name: string): string[] {
   const values: string[] = [];
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if ((raw[i] as string).toLowerCase() === 'authorization') values.push(raw[i + 1] as string);
+    if ((raw[i] as string).toLowerCase() === name) values.push(raw[i + 1] as string);
   }
+  return values;
+}
+
+/** Every `Authorization` header of the request (see {@link headerValues}), or `undefined`. */
+export function authorizationValues(req: IncomingMessage): string[] | undefined {
+  const values = headerValues(req, 'authorization');
   return values.length === 0 ? undefined : values;
+}
+
+/** Whether the request announces a body (`Content-Length` over 0 or `Transfer-Encoding`). */
+export function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** The first value of a request header, or `undefined`. */
@@ -54,10 +59,12 @@ export function sendJson(
 }
 
 /**
- * Reads the whole body as UTF-8, or resolves `undefined` as soon as it exceeds `maxBytes` (the
- * rest is left unread and the stream paused, so the socket stays usable for the 413 answer).
+ * Reads the whole body as bytes, or resolves `undefined` as soon as it exceeds `maxBytes` (a
+ * declared `Content-Length` over it is refused before anything is read; the rest is left unread
+ * and the stream paused).
  */
-function collect(req: IncomingMessage, maxBytes: number): Promise<string | undefined> {
+export function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
+  if (Number(req.headers['content-length']) > maxBytes) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -78,7 +85,7 @@ function collect(req: IncomingMessage, maxBytes: number): Promise<string | undef
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve(Buffer.concat(chunks));
     };
     const onError = (err: Error): void => {
       cleanup();
@@ -88,30 +95,4 @@ function collect(req: IncomingMessage, maxBytes: number): Promise<string | undef
     req.on('end', onEnd);
     req.on('error', onError);
   });
-}
-
-function isJsonRequest(req: IncomingMessage): boolean {
-  const type = headerValue(req, 'content-type') ?? '';
-  return /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type);
-}
-
-/**
- * Reads and parses the JSON body of a POST/PUT/PATCH request with a JSON media type, up to
- * `maxBytes`. Other requests are left unread (`none`), so the next handler can still read them.
- */
-export async function readJsonBody(
-  req: IncomingMessage,
-  maxBytes: number,
-): Promise<JsonBodyResult> {
-  const method = req.method ?? 'GET';
-  if (!['POST', 'PUT', 'PATCH'].includes(method) || !isJsonRequest(req)) return { kind: 'none' };
-  const declared = Number(headerValue(req, 'content-length') ?? Number.NaN);
-  if (declared > maxBytes) return { kind: 'too-large' };
-  const text = await collect(req, maxBytes);
-  if (text === undefined) return { kind: 'too-large' };
-  try {
-    return { kind: 'json', value: JSON.parse(text) };
-  } catch {
-    return { kind: 'invalid' };
-  }
 }

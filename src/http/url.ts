@@ -6,6 +6,7 @@
  */
 
 import { invalidArg } from '../errors.js';
+import { trimTrailingSlashes } from './path.js';
 
 /** A public http(s) URL split into the parts the discovery documents need. */
 export interface NormalizedUrl {
@@ -48,6 +49,6 @@ export function normalizePublicUrl(value: unknown, optionName: string): Normaliz
     );
   }
   const origin = `${url.protocol}//${url.host}`;
-  const path = url.pathname.replace(/\/+$/, '');
+  const path = trimTrailingSlashes(url.pathname);
   return { origin, path, search: url.search, href: `${origin}${path}${url.search}` };
 }

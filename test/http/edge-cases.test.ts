@@ -11,7 +11,7 @@ import { resolveCors } from '../../src/http/cors.js';
 import { checkToolCalls, decodeRoutingHeader } from '../../src/http/json-rpc.js';
 import { buildRequestLogRecord, resolveLoggingOptions } from '../../src/http/logging.js';
 import { maskBody, maskHeaders } from '../../src/http/mask.js';
-import { readJsonBody } from '../../src/http/node-io.js';
+import { readBodyBytes } from '../../src/http/node-io.js';
 import { stripTrailingSlashes } from '../../src/http/path.js';
 import { createLoggingMiddleware, normalizePath } from '../../src/node.js';
 
@@ -105,16 +105,16 @@ describe('odd inputs', () => {
     expect(stripTrailingSlashes('')).toBe('');
   });
 
-  it('the fetch gate ignores bodies of GET and of non-JSON requests', async () => {
+  it('the fetch gate ignores bodies of GET and refuses non-JSON POSTs', async () => {
     const gate = fetchGate({ verifier, toolScopes: { a: ['x'] } });
     const get = new Request('https://h/mcp', { headers: { authorization: 'Bearer t' } });
-    expect(await gate(get)).toMatchObject({ clientId: 'c' });
+    expect(await gate(get)).toMatchObject({ authInfo: { clientId: 'c' }, parsedBody: undefined });
     const text = new Request('https://h/mcp', {
       method: 'POST',
       headers: { authorization: 'Bearer t', 'content-type': 'text/plain' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'a' } }),
     });
-    expect(await gate(text)).toMatchObject({ clientId: 'c' });
+    expect(((await gate(text)) as Response).status).toBe(400);
   });
 });
 
@@ -126,10 +126,10 @@ describe('node:http odd requests', () => {
     close = undefined;
   });
 
-  it('readJsonBody rejects when the client aborts mid-body', async () => {
+  it('readBodyBytes rejects when the client aborts mid-body', async () => {
     const seen: Promise<unknown>[] = [];
     const server = createServer((req: IncomingMessage) => {
-      seen.push(readJsonBody(req, 1_000_000));
+      seen.push(readBodyBytes(req, 1_000_000));
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');

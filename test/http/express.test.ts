@@ -7,6 +7,7 @@ import { createLoggingMiddleware, normalizePath, requireBearerAuth } from '../..
 import { captureLogger } from '../helpers/auth-log-capture.js';
 import { parseWwwAuthenticate } from '../helpers/www-authenticate.js';
 
+const PING = { jsonrpc: '2.0', id: 1, method: 'ping' };
 const TOKEN = 'tok-9f8e7d6c5b4a';
 const SECRET = 'client-secret-1a2b3c';
 
@@ -42,7 +43,10 @@ const toolCall = (name: string) => ({
 
 describe('requireBearerAuth (Express)', () => {
   it('sets req.auth for a valid token', async () => {
-    const res = await request(app()).post('/mcp').set('Authorization', `Bearer ${TOKEN}`).send({});
+    const res = await request(app())
+      .post('/mcp')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .send(PING);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ clientId: 'client-7', scopes: ['read'] });
   });
@@ -149,7 +153,7 @@ describe('createLoggingMiddleware (Express)', () => {
     await request(a)
       .post('/mcp')
       .set('Authorization', `Bearer ${TOKEN}`)
-      .send({ password: SECRET });
+      .send({ ...PING, params: { password: SECRET } });
   }
 
   it('one record per request with method, path, status, duration and clientId; no secrets', async () => {
@@ -165,7 +169,7 @@ describe('createLoggingMiddleware (Express)', () => {
       status: 201,
       durationMs: 5,
       clientId: null,
-      query: { access_token: '[REDACTED]', page: '2' },
+      query: { access_token: '[REDACTED]', page: '[REDACTED]' },
       body: { grant_type: 'client_credentials', client_secret: '[REDACTED]', code: '[REDACTED]' },
     });
     expect(first?.headers).toMatchObject({

@@ -34,11 +34,12 @@ function mcpRequest(
 const call = (name: string) => ({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name } });
 
 describe('requireBearerAuth (fetch)', () => {
-  it('returns AuthInfo and leaves the request body readable', async () => {
+  it('returns AuthInfo with the one parsed body and a request rebuilt from the bytes checked', async () => {
     const request = mcpRequest('good', call('list'));
     const result = await gate(request);
-    expect(result).toMatchObject({ clientId: 'web' });
-    expect(await request.json()).toEqual(call('list'));
+    expect(result).toMatchObject({ authInfo: { clientId: 'web' }, parsedBody: call('list') });
+    expect(request.bodyUsed).toBe(true);
+    expect(await (result as { request: Request }).request.json()).toEqual(call('list'));
   });
 
   it('returns the refusal as a Response: 401, 403, 503, 400 (-32020), 413', async () => {
@@ -55,7 +56,7 @@ describe('requireBearerAuth (fetch)', () => {
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
     const mismatch = (await gate(
-      mcpRequest('good', call('list'), { 'mcp-method': 'tools/call', 'mcp-name': 'add' }),
+      mcpRequest('good', call('list'), { 'mcp-method': 'tools/call', 'mcp-name': 'other' }),
     )) as Response;
     expect(mismatch.status).toBe(400);
     expect(await mismatch.json()).toMatchObject({ id: 3, error: { code: -32020 } });
@@ -63,7 +64,9 @@ describe('requireBearerAuth (fetch)', () => {
     expect(big.status).toBe(413);
   });
 
-  it('lets an unparseable body through for the MCP handler to refuse', async () => {
-    expect(await gate(mcpRequest('good', '{nope'))).toMatchObject({ clientId: 'web' });
+  it('refuses an unparseable body with a JSON-RPC parse error (400)', async () => {
+    const res = (await gate(mcpRequest('good', '{nope'))) as Response;
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: -32700 } });
   });
 });

@@ -103,7 +103,7 @@ describe('requireBearerAuth (node:http)', () => {
     expect(await res.json()).toEqual({
       jsonrpc: '2.0',
       id: null,
-      error: { code: -32700, message: 'Parse error' },
+      error: { code: -32700, message: 'Parse error: The request body is not JSON' },
     });
   });
 
@@ -127,18 +127,17 @@ describe('requireBearerAuth (node:http)', () => {
     expect(streamed).toBe(413);
   });
 
-  it('leaves non-JSON bodies unread and GET bodiless', async () => {
+  it('refuses non-JSON media types with 400 and leaves GET bodiless', async () => {
     const { url } = await start();
     const text = await post(`${url}/mcp`, 'hello', { 'content-type': 'text/plain' });
-    expect(text.status).toBe(200);
-    expect(await text.json()).not.toHaveProperty('body');
+    expect(text.status).toBe(400);
     const get = await fetch(`${url}/mcp`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(get.status).toBe(200);
   });
 
   it('logs one record per request with the clientId and no token', async () => {
     const { url, logs } = await start();
-    await post(`${url}/mcp?token=${TOKEN}`, '{}');
+    await post(`${url}/mcp?token=${TOKEN}`, '{"jsonrpc":"2.0","method":"ping","id":1}');
     await fetch(`${url}/mcp`, { method: 'POST' });
     await expect.poll(() => logs.records.length).toBe(2);
     expect(logs.records.map((r) => [r.record.status, r.record.clientId])).toEqual([

@@ -1,13 +1,14 @@
 /**
  * `requireBearerAuth` for Web-standard `Request`/`Response` (Hono, Bun, Deno, workers, the SDK's
- * web-standard transport): the bearer gate as a function that returns `AuthInfo` or the
- * `Response` to send instead.
+ * web-standard transport): the bearer gate as a function that resolves the verified token with
+ * the parsed body, or the `Response` to send instead.
  *
  * @module
  */
 
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { type BearerAuthOptions, createBearerGate } from '../../http/bearer.js';
+import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
+import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../http/json-rpc-body.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../http/node-io.js';
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { resolvePositive } from '../../http/options.js';
@@ -15,21 +16,45 @@ import { assertKnownKeys } from '../../lib/option-keys.js';
 
 /** Options of the fetch `requireBearerAuth`. */
 export interface FetchBearerAuthOptions extends BearerAuthOptions {
-  /** The largest JSON body inspected, in bytes; larger bodies get 413. @default 4194304 */
+  /**
+   * The largest request body read, in bytes (the SDK transport's own limit); a larger body of an
+   * authenticated request gets 413. Nothing is read before the token is verified.
+   * @default 4194304
+   */
   readonly maxBodyBytes?: number;
 }
 
-/** Resolves the caller's `AuthInfo`, or the `Response` to send instead. */
-export type FetchBearerAuth = (request: Request) => Promise<AuthInfo | Response>;
+/**
+ * A request that passed the gate. Its shape is the options object of the SDK's
+ * `WebStandardStreamableHTTPServerTransport.handleRequest(request, { authInfo, parsedBody })`.
+ */
+export interface FetchBearerAuthResult {
+  /** The verified token. */
+  readonly authInfo: AuthInfo;
+  /**
+   * The parsed JSON-RPC body of a POST: the exact value the gate checked. Hand it to the
+   * transport; the original request's body has been consumed. `undefined` for GET and DELETE.
+   */
+  readonly parsedBody: unknown;
+  /**
+   * The request rebuilt from the exact bytes checked (the original itself when no body was
+   * read), for handlers that cannot take a parsed body.
+   */
+  readonly request: Request;
+}
+
+/** Resolves the passed request, or the `Response` to send instead. */
+export type FetchBearerAuth = (request: Request) => Promise<FetchBearerAuthResult | Response>;
 
 const TOO_LARGE = Symbol('too-large');
 
-async function readBody(request: Request, maxBytes: number): Promise<unknown> {
-  const type = request.headers.get('content-type') ?? '';
-  const hasBody = ['POST', 'PUT', 'PATCH'].includes(request.method) && request.body !== null;
-  if (!hasBody || !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) return undefined;
-  if (Number(request.headers.get('content-length') ?? Number.NaN) > maxBytes) return TOO_LARGE;
-  const reader = (request.clone().body as ReadableStream<Uint8Array>).getReader();
+async function readBytes(
+  request: Request,
+  maxBytes: number,
+): Promise<Uint8Array | typeof TOO_LARGE> {
+  if (Number(request.headers.get('content-length')) > maxBytes) return TOO_LARGE;
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -37,20 +62,15 @@ async function readBody(request: Request, maxBytes: number): Promise<unknown> {
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
-      // A tee branch's cancel() settles only once both branches are cancelled: do not wait.
       reader.cancel().catch(() => {});
       return TOO_LARGE;
     }
     chunks.push(value);
   }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  return Buffer.concat(chunks);
 }
 
-function jsonResponse(status: number, headers: Record<string, string>, body: unknown): Response {
+function jsonResponse(status: number, headers: object, body: unknown): Response {
   return new Response(JSON.stringify(body), {
     status,
     headers: { ...headers, 'Content-Type': 'application/json' },
@@ -58,19 +78,21 @@ function jsonResponse(status: number, headers: Record<string, string>, body: unk
 }
 
 /**
- * Creates the bearer gate for Web-standard requests. The body is read from a clone (the original
- * stays readable for the MCP handler); an unparseable body is left for the handler to refuse.
+ * Creates the bearer gate for Web-standard requests. Order: `Authorization` and the token
+ * (401/400/503/403, with the body unread), then for a POST the `Content-Type` (one
+ * `application/json` value, charset UTF-8 or none) and the body (over `maxBodyBytes` → 413; not
+ * strict UTF-8 JSON-RPC → 400 JSON-RPC parse error), then the tools the body calls (403).
  *
  * @param options - See {@link FetchBearerAuthOptions}.
- * @returns The gate: `AuthInfo` when the request may proceed, otherwise the refusal (400, 401, 403,
- *   413 or 503) as a `Response`.
+ * @returns The gate: {@link FetchBearerAuthResult} when the request may proceed, otherwise the
+ *   refusal (400, 401, 403, 413 or 503) as a `Response`.
  * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
  * @example
  * ```ts
  * const gate = requireBearerAuth({ verifier, serverUrl: 'https://mcp.example.com/mcp' });
- * const result = await gate(request);
- * if (result instanceof Response) return result;
- * return transport.handleRequest(request, { authInfo: result });
+ * const passed = await gate(request);
+ * if (passed instanceof Response) return passed;
+ * return transport.handleRequest(passed.request, passed); // { authInfo, parsedBody }
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
@@ -81,27 +103,46 @@ export function requireBearerAuth(options: FetchBearerAuthOptions): FetchBearerA
     'maxBodyBytes',
     DEFAULT_MAX_BODY_BYTES,
   );
-  const gate = createBearerGate(options);
+  const steps = createBearerGateSteps(options);
   return async function bearerAuth(request) {
-    const body = await readBody(request, maxBodyBytes);
-    if (body === TOO_LARGE) {
-      const error = {
-        error: 'invalid_request',
-        error_description: 'The request body is too large',
-      };
-      return jsonResponse(413, {}, error);
-    }
-    const result = await gate({
+    const headers = {
       authorization: request.headers.get('authorization'),
-      body,
       mcpMethod: request.headers.get('mcp-method') ?? undefined,
       mcpName: request.headers.get('mcp-name') ?? undefined,
-    });
-    if (result.ok) return result.authInfo;
-    return jsonResponse(
-      result.response.status,
-      { ...result.response.headers },
-      result.response.body,
-    );
+    };
+    const first = await steps.authenticate(headers);
+    if (!first.ok) {
+      return jsonResponse(first.response.status, first.response.headers, first.response.body);
+    }
+    let parsedBody: unknown;
+    let forward = request;
+    if (request.method === 'POST') {
+      // Headers joins repeated values with ", ", which the strict parser refuses.
+      const type = request.headers.get('content-type');
+      const problem = contentTypeProblem(type === null ? [] : [type]);
+      if (problem !== undefined) return jsonResponse(400, {}, unreadableBody(problem).body);
+      const bytes = await readBytes(request, maxBodyBytes);
+      if (bytes === TOO_LARGE) {
+        const error = {
+          error: 'invalid_request',
+          error_description: 'The request body is too large',
+        };
+        return jsonResponse(413, {}, error);
+      }
+      const decoded = decodeJsonRpcBody(bytes);
+      if (!decoded.ok) return jsonResponse(400, {}, unreadableBody(decoded.reason).body);
+      parsedBody = decoded.value;
+      forward = new Request(request.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: bytes as Uint8Array<ArrayBuffer>,
+        signal: request.signal,
+      });
+    }
+    const second = steps.authorize(first.authInfo, { ...headers, body: parsedBody });
+    if (!second.ok) {
+      return jsonResponse(second.response.status, second.response.headers, second.response.body);
+    }
+    return { authInfo: second.authInfo, parsedBody, request: forward };
   };
 }

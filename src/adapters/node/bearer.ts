@@ -1,19 +1,23 @@
 /**
- * `requireBearerAuth` for plain `node:http`: reads the JSON body itself (size-limited), runs the
- * bearer gate, and hands the verified token and the parsed body on, so the SDK transport's
- * `handleRequest(req, res, body)` can take them.
+ * `requireBearerAuth` for plain `node:http`: checks the `Authorization` header and the token
+ * first, then reads the JSON body of an authenticated POST (size-limited, strictly decoded),
+ * checks the tools it calls, and hands the verified token and the parsed body on, so the SDK
+ * transport's `handleRequest(req, res, body)` runs exactly what the gate checked.
  *
  * @module
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { type BearerAuthOptions, createBearerGate } from '../../http/bearer.js';
+import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
+import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../http/json-rpc-body.js';
 import {
   authorizationValues,
   DEFAULT_MAX_BODY_BYTES,
+  hasBody,
   headerValue,
-  readJsonBody,
+  headerValues,
+  readBodyBytes,
   sendJson,
 } from '../../http/node-io.js';
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
@@ -22,7 +26,11 @@ import { assertKnownKeys } from '../../lib/option-keys.js';
 
 /** Options of the `node:http` `requireBearerAuth`. */
 export interface NodeBearerAuthOptions extends BearerAuthOptions {
-  /** The largest JSON body read, in bytes; larger bodies get 413. @default 4194304 */
+  /**
+   * The largest request body read, in bytes (the SDK transport's own limit); a larger body of an
+   * authenticated request gets 413. Nothing is read before the token is verified.
+   * @default 4194304
+   */
   readonly maxBodyBytes?: number;
 }
 
@@ -30,7 +38,10 @@ export interface NodeBearerAuthOptions extends BearerAuthOptions {
 export interface NodeBearerAuthResult {
   /** The verified token (also set as `req.auth`). */
   readonly authInfo: AuthInfo;
-  /** The parsed JSON body, or `undefined` when the request had none (GET, DELETE). */
+  /**
+   * The parsed JSON-RPC body of a POST (pass it to `transport.handleRequest(req, res, body)`),
+   * or `undefined` for other methods (GET, DELETE), whose body is never read.
+   */
   readonly body: unknown;
 }
 
@@ -40,11 +51,14 @@ export type NodeBearerAuth = (
   res: ServerResponse,
 ) => Promise<NodeBearerAuthResult | undefined>;
 
-const PARSE_ERROR = { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } };
+const TOO_LARGE = { error: 'invalid_request', error_description: 'The request body is too large' };
 
 /**
- * Creates the `node:http` bearer gate. Same checks and answers as the Express middleware, plus
- * 413 for a body over `maxBodyBytes` and a JSON-RPC parse error (400) for a body that is not JSON.
+ * Creates the `node:http` bearer gate. Same checks and answers as the Express middleware, in this
+ * order: `Authorization` and the token (401/400/503/403, with the body still unread), then for a
+ * POST the `Content-Type` (one `application/json` header, charset UTF-8 or none) and the body
+ * (over `maxBodyBytes` → 413; not strict UTF-8 JSON-RPC → 400 JSON-RPC parse error), then the
+ * tools the body calls (403). A refusal sent before the body was read closes the connection.
  *
  * @param options - See {@link NodeBearerAuthOptions}.
  * @returns The gate.
@@ -66,30 +80,46 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
     'maxBodyBytes',
     DEFAULT_MAX_BODY_BYTES,
   );
-  const gate = createBearerGate(options);
+  const steps = createBearerGateSteps(options);
   return async function bearerAuth(req, res) {
-    const read = await readJsonBody(req, maxBodyBytes);
-    if (read.kind === 'too-large') {
-      const body = { error: 'invalid_request', error_description: 'The request body is too large' };
-      sendJson(res, 413, { Connection: 'close' }, body);
-      return undefined;
-    }
-    const body = read.kind === 'json' ? read.value : undefined;
-    const result = await gate({
+    const request = {
       authorization: authorizationValues(req),
-      body,
       mcpMethod: headerValue(req, 'mcp-method'),
       mcpName: headerValue(req, 'mcp-name'),
-    });
-    if (!result.ok) {
-      sendJson(res, result.response.status, result.response.headers, result.response.body);
+    };
+    // Unread bytes are never drained: the connection closes after the answer.
+    const close: Record<string, string> = hasBody(req) ? { Connection: 'close' } : {};
+    const first = await steps.authenticate(request);
+    if (!first.ok) {
+      const { status, headers, body } = first.response;
+      sendJson(res, status, { ...headers, ...close }, body);
       return undefined;
     }
-    if (read.kind === 'invalid') {
-      sendJson(res, 400, {}, PARSE_ERROR);
+    let body: unknown;
+    if (req.method === 'POST') {
+      const problem = contentTypeProblem(headerValues(req, 'content-type'));
+      if (problem !== undefined) {
+        sendJson(res, 400, close, unreadableBody(problem).body);
+        return undefined;
+      }
+      const bytes = await readBodyBytes(req, maxBodyBytes);
+      if (bytes === undefined) {
+        sendJson(res, 413, { Connection: 'close' }, TOO_LARGE);
+        return undefined;
+      }
+      const decoded = decodeJsonRpcBody(bytes);
+      if (!decoded.ok) {
+        sendJson(res, 400, {}, unreadableBody(decoded.reason).body);
+        return undefined;
+      }
+      body = decoded.value;
+    }
+    const second = steps.authorize(first.authInfo, { ...request, body });
+    if (!second.ok) {
+      sendJson(res, second.response.status, second.response.headers, second.response.body);
       return undefined;
     }
-    req.auth = result.authInfo;
-    return { authInfo: result.authInfo, body };
+    req.auth = second.authInfo;
+    return { authInfo: second.authInfo, body };
   };
 }
