@@ -14,6 +14,7 @@ import type {
   FrictionStepOutcome,
   Store,
 } from '../store/types.js';
+import { countFrictionDecision } from '../telemetry/friction.js';
 import type { Clock, Logger } from '../types.js';
 import {
   type ControllerConfig,
@@ -208,7 +209,8 @@ export class FrictionRegistry {
   async checkAndRecord(clientKey: string, tool: string): Promise<FrictionResult> {
     checkKey(clientKey, 'clientKey');
     checkKey(tool, 'tool');
-    return this.#step(clientKey, tool, 'check-and-record');
+    const decision = await this.#step(clientKey, tool, 'check-and-record');
+    return countFrictionDecision(decision, this.isConfigured(tool));
   }
 
   /**

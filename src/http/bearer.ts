@@ -15,6 +15,7 @@ import { resolveScopes } from '../lib/http-options.js';
 import { normalizePublicUrl } from '../lib/http-url.js';
 import { checkToolCalls, McpHeaderMismatchError } from '../lib/json-rpc-tool-calls.js';
 import { defaultLogger } from '../lib/logger.js';
+import { countAuthOutcomes } from '../telemetry/gate.js';
 import type { Clock, Logger } from '../types.js';
 import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
 
@@ -160,7 +161,7 @@ async function verify(o: ResolvedBearerAuthOptions, token: string): Promise<Auth
  */
 export function createBearerGate(options: BearerAuthOptions): BearerGate {
   const o = resolveBearerAuthOptions(options);
-  return async function bearerGate(request) {
+  return countAuthOutcomes<BearerRequest, BearerResult>(async function bearerGate(request) {
     const calls = checkToolCalls(request.body, {
       method: request.mcpMethod,
       name: request.mcpName,
@@ -195,5 +196,5 @@ export function createBearerGate(options: BearerAuthOptions): BearerGate {
       }
       return { ok: false, response };
     }
-  };
+  });
 }

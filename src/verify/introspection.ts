@@ -20,6 +20,11 @@ import {
 import { isWellFormedToken } from '../lib/token-syntax.js';
 import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../ssrf/types.js';
+import {
+  observeIntrospection,
+  observeVerification,
+  type VerificationProbe,
+} from '../telemetry/verification.js';
 import type { CachedIntrospection } from './cache.js';
 import type { IntrospectionTokenVerifierOptions } from './introspection-types.js';
 import type { AccessToken, TokenVerifier } from './verifier.js';
@@ -127,7 +132,11 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
     if (this.#ownsHttp) await this.#http.close();
   }
 
-  async #verify(token: string): Promise<AccessToken> {
+  #verify(token: string): Promise<AccessToken> {
+    return observeVerification('introspection', (probe) => this.#check(token, probe));
+  }
+
+  async #check(token: string, probe: VerificationProbe): Promise<AccessToken> {
     if (!isWellFormedToken(token)) throw this.#reject('ERR_TOKEN_MALFORMED', 'syntax');
     const { introspectionEndpoint, credentials, serverUrl, validateResource } = this.#options;
     const key = introspectionCacheKey(
@@ -136,7 +145,7 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
       validateResource ? serverUrl : undefined,
       token,
     );
-    const entry = await this.#lookup(key, token);
+    const entry = await this.#lookup(key, token, probe);
     const nowMs = this.#options.now();
     const accepted = this.#accepted.get(entry);
     if (accepted !== undefined && withinTimeClaims(entry.claims, nowMs)) return accepted;
@@ -152,10 +161,15 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
     return new TokenRejectedError(code, MESSAGES[code]);
   }
 
-  async #lookup(key: string, token: string): Promise<CachedIntrospection> {
+  async #lookup(
+    key: string,
+    token: string,
+    probe: VerificationProbe,
+  ): Promise<CachedIntrospection> {
     const inFlight = this.#flights.get(key);
     if (inFlight !== undefined) return inFlight;
     const cached = await this.#cacheGet(key);
+    if (cached !== undefined) probe.cache = 'hit';
     if (cached !== undefined) return cached;
     return this.#flights.run(key, () =>
       this.#limiter.run(
@@ -166,7 +180,7 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
   }
 
   async #introspectAndStore(key: string, token: string): Promise<CachedIntrospection> {
-    const claims = await introspect(this.#http, token, this.#options);
+    const claims = await observeIntrospection(() => introspect(this.#http, token, this.#options));
     const { now, ttlMs, cache } = this.#options;
     const nowMs = now();
     const expMs = typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY;
