@@ -20,6 +20,7 @@ import { buildWorkers } from './lib/build.js';
 import { startChild } from './lib/child.js';
 import { type BenchResults, machineInfo, summaryLine, writeReport } from './lib/report.js';
 import { runMcpEndToEnd } from './mcp-end-to-end.js';
+import { runTelemetryOverhead } from './telemetry-overhead.js';
 import { runTokenFlood } from './token-flood.js';
 
 const quick = process.argv.includes('--quick');
@@ -89,6 +90,10 @@ async function main(): Promise<void> {
     (child) => child.call<BenchResults['memory']>('measure', { clients: settings.clients }),
     ['--expose-gc'],
   );
+  log('telemetry overhead (gate CPU per request, OpenTelemetry SDK registered vs not)');
+  const telemetry = await runTelemetryOverhead(
+    quick ? { requests: 20_000, rounds: 3 } : { requests: 100_000, rounds: 7 },
+  );
   const results: BenchResults = {
     machine: machineInfo(quick),
     settings,
@@ -104,7 +109,7 @@ async function main(): Promise<void> {
     const file = await writeReport(results);
     log(`wrote ${file}`);
   }
-  process.stdout.write(`${JSON.stringify(summaryLine(results))}\n`);
+  process.stdout.write(`${JSON.stringify({ ...summaryLine(results), telemetry })}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -9,7 +9,7 @@
  * @see https://opentelemetry.io/docs/specs/otel/metrics/api/
  */
 
-import type { Attributes, Counter, Histogram, MeterProvider } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, MeterProvider } from '@opentelemetry/api';
 import { openTelemetryApi } from './api.js';
 import {
   ATTR,
@@ -23,28 +23,54 @@ import {
   type VerificationResult,
 } from './names.js';
 
+/** Counts per attribute set (keyed by the frozen attribute object), read at collection. */
+type Tally = Map<Attributes, number>;
+
 interface Instruments {
-  readonly authRequests: Counter;
-  readonly verifications: Counter;
+  readonly auth: Tally;
+  readonly verifications: Tally;
+  readonly friction: Tally;
   readonly introspectionDuration: Histogram;
   readonly jwksFetches: Counter;
-  readonly frictionDecisions: Counter;
 }
 
 let provider: MeterProvider | undefined;
 let instruments: Instruments | undefined;
 
+/**
+ * A counter of the hot path (every request, every tool call) as an asynchronous counter: a
+ * request costs one `Map` increment, and the SDK reads the totals when it collects. Exported like
+ * any counter (a monotonic sum; `_total` in Prometheus).
+ */
+function hotCounter(meter: Meter, name: string, unit: string, description: string): Tally {
+  const tally: Tally = new Map();
+  meter.createObservableCounter(name, { unit, description }).addCallback((result) => {
+    for (const [attributes, value] of tally) result.observe(value, attributes);
+  });
+  return tally;
+}
+
 function create(meterProvider: MeterProvider): Instruments {
   const meter = meterProvider.getMeter(INSTRUMENTATION_SCOPE);
   return {
-    authRequests: meter.createCounter(METRIC.authRequests, {
-      unit: '{request}',
-      description: 'Requests decided by the bearer gate, by outcome',
-    }),
-    verifications: meter.createCounter(METRIC.verifications, {
-      unit: '{verification}',
-      description: 'Token verifications, by method, result and cache result',
-    }),
+    auth: hotCounter(
+      meter,
+      METRIC.authRequests,
+      '{request}',
+      'Requests decided by the bearer gate, by outcome',
+    ),
+    verifications: hotCounter(
+      meter,
+      METRIC.verifications,
+      '{verification}',
+      'Token verifications, by method, result and cache result',
+    ),
+    friction: hotCounter(
+      meter,
+      METRIC.frictionDecisions,
+      '{decision}',
+      'Friction decisions, by tool (configured tools only), level and verdict',
+    ),
     introspectionDuration: meter.createHistogram(METRIC.introspectionDuration, {
       unit: 's',
       description: 'Duration of RFC 7662 introspection round trips',
@@ -54,14 +80,13 @@ function create(meterProvider: MeterProvider): Instruments {
       unit: '{fetch}',
       description: 'JWKS fetches, by result',
     }),
-    frictionDecisions: meter.createCounter(METRIC.frictionDecisions, {
-      unit: '{decision}',
-      description: 'Friction decisions, by tool (configured tools only), level and verdict',
-    }),
   };
 }
 
-/** The instruments of the current global meter provider, or `undefined` without the api. */
+/**
+ * The instruments of the current global meter provider, or `undefined` without the api. A new
+ * provider gets new instruments and fresh totals (it counts from the moment it is seen).
+ */
 function current(): Instruments | undefined {
   const api = openTelemetryApi();
   if (api === undefined) return undefined;
@@ -71,6 +96,10 @@ function current(): Instruments | undefined {
     instruments = create(global);
   }
   return instruments;
+}
+
+function increment(tally: Tally, attributes: Attributes): void {
+  tally.set(attributes, (tally.get(attributes) ?? 0) + 1);
 }
 
 /** One frozen attribute set per value: the hot path allocates nothing. */
@@ -95,10 +124,13 @@ const INTROSPECTION = attributeSets<VerificationResult>(ATTR.introspectionResult
 ]);
 const JWKS = attributeSets<JwksFetchResult>(ATTR.jwksResult, ['ok', 'error']);
 const VERIFICATION = new Map<string, Attributes>();
+/** Bounded: configured tool names × five levels × two verdicts. */
+const FRICTION = new Map<string, Attributes>();
 
 /** Counts one request decided by the bearer gate. @internal */
 export function recordAuthRequest(outcome: AuthOutcome): void {
-  current()?.authRequests.add(1, AUTH[outcome]);
+  const tally = current()?.auth;
+  if (tally !== undefined) increment(tally, AUTH[outcome]);
 }
 
 /** What {@link recordVerification} counts. @internal */
@@ -115,8 +147,8 @@ export interface VerificationRecord {
  * @internal
  */
 export function recordVerification(record: VerificationRecord): void {
-  const counter = current()?.verifications;
-  if (counter === undefined) return;
+  const tally = current()?.verifications;
+  if (tally === undefined) return;
   const key = `${record.method} ${record.result} ${record.cache}`;
   let attributes = VERIFICATION.get(key);
   if (attributes === undefined) {
@@ -127,7 +159,7 @@ export function recordVerification(record: VerificationRecord): void {
     });
     VERIFICATION.set(key, attributes);
   }
-  counter.add(1, attributes);
+  increment(tally, attributes);
 }
 
 /** Records the duration of one introspection round trip, in seconds. @internal */
@@ -156,12 +188,18 @@ export function recordFrictionDecision(
   decision: FrictionDecisionRecord,
   configured: boolean,
 ): void {
-  const counter = current()?.frictionDecisions;
-  if (counter === undefined) return;
-  const attributes: Attributes = {
-    [ATTR.frictionLevel]: decision.frictionLevel,
-    [ATTR.frictionAllowed]: decision.allowed,
-  };
-  if (configured) attributes[ATTR.toolName] = decision.toolName;
-  counter.add(1, attributes);
+  const tally = current()?.friction;
+  if (tally === undefined) return;
+  const tool = configured ? decision.toolName : '';
+  const key = `${tool} ${decision.frictionLevel} ${decision.allowed}`;
+  let attributes = FRICTION.get(key);
+  if (attributes === undefined) {
+    attributes = Object.freeze({
+      ...(configured ? { [ATTR.toolName]: decision.toolName } : {}),
+      [ATTR.frictionLevel]: decision.frictionLevel,
+      [ATTR.frictionAllowed]: decision.allowed,
+    });
+    FRICTION.set(key, attributes);
+  }
+  increment(tally, attributes);
 }
