@@ -117,7 +117,7 @@ describe('telemetry through the gate (real authorization server)', () => {
       'mcp_authflow.introspection.result=active': 2,
       'mcp_authflow.introspection.result=error': 1,
     });
-    const boundaries = (duration?.dataPoints[0]?.value as { buckets: { boundaries: number[] } })
+    const boundaries = (duration!.dataPoints[0]!.value as { buckets: { boundaries: number[] } })
       .buckets.boundaries;
     expect(boundaries[0]).toBe(0.005);
     expect(boundaries.at(-1)).toBe(10);

@@ -1,4 +1,4 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   AuthflowError,
@@ -7,6 +7,7 @@ import {
 } from '../../src/errors.js';
 import { loadOpenTelemetryApi, openTelemetryApi } from '../../src/telemetry/api.js';
 import { authOutcomeOf, countAuthOutcomes } from '../../src/telemetry/gate.js';
+import { observeJwksFetch } from '../../src/telemetry/jwks.js';
 import { recordJwksFetch, recordVerification } from '../../src/telemetry/metrics.js';
 import { errorType, withClientSpan } from '../../src/telemetry/spans.js';
 import { observeIntrospection, observeVerification } from '../../src/telemetry/verification.js';
@@ -140,6 +141,27 @@ describe('with an SDK registered (and registered again)', () => {
     const m = await sdk!.metrics();
     const duration = m.get('mcp_authflow.introspection.duration');
     expect(counts(duration)).toEqual({ 'mcp_authflow.introspection.result=inactive': 2 });
-    expect((duration?.dataPoints[0]?.value as { sum: number }).sum).toBeCloseTo(0.5);
+    expect((duration!.dataPoints[0]!.value as { sum: number }).sum).toBeCloseTo(0.5);
+  });
+
+  it('spans and counts JWKS fetches', async () => {
+    sdk!.spans.reset();
+    await expect(observeJwksFetch(async () => ({ keys: [] }))).resolves.toEqual({ keys: [] });
+    const timeout = new AuthflowError('ERR_HTTP_TIMEOUT', 'timed out');
+    await expect(
+      observeJwksFetch(async () => {
+        throw new AuthflowError('ERR_METADATA_UNAVAILABLE', 'x', { cause: timeout });
+      }),
+    ).rejects.toBeInstanceOf(AuthflowError);
+    const [ok, failed] = sdk!.finished();
+    expect(ok?.name).toBe('mcp_authflow.jwks.fetch');
+    expect(ok?.kind).toBe(SpanKind.CLIENT);
+    expect(failed?.attributes['error.type']).toBe('ERR_HTTP_TIMEOUT');
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+    const m = await sdk!.metrics();
+    expect(counts(m.get('mcp_authflow.jwks.fetches'))).toEqual({
+      'mcp_authflow.jwks.result=ok': 2,
+      'mcp_authflow.jwks.result=error': 2,
+    });
   });
 });
