@@ -21,6 +21,7 @@ import { buildWorkers } from './lib/build.js';
 import { startChild } from './lib/child.js';
 import { type BenchResults, machineInfo, summaryLine, writeReport } from './lib/report.js';
 import { runMcpEndToEnd } from './mcp-end-to-end.js';
+import { runTelemetryOverhead } from './telemetry-overhead.js';
 import { runTokenFlood } from './token-flood.js';
 
 const quick = process.argv.includes('--quick');
@@ -93,6 +94,10 @@ async function main(): Promise<void> {
   log('JWT verification (uncached vs bare jose, cached vs uncached)');
   const jwt = await runJwtVerify(quick ? 300 : 1000, quick ? 1 : 3);
   log(`jwt: ${JSON.stringify(jwt)}`);
+  log('telemetry overhead (gate CPU per request, OpenTelemetry SDK registered vs not)');
+  const telemetry = await runTelemetryOverhead(
+    quick ? { requests: 20_000, rounds: 3 } : { requests: 100_000, rounds: 7 },
+  );
   const results: BenchResults = {
     machine: machineInfo(quick),
     settings,
@@ -108,7 +113,7 @@ async function main(): Promise<void> {
     const file = await writeReport(results);
     log(`wrote ${file}`);
   }
-  process.stdout.write(`${JSON.stringify({ ...summaryLine(results), jwt })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...summaryLine(results), jwt, telemetry })}\n`);
 }
 
 main().catch((err: unknown) => {

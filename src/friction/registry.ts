@@ -9,6 +9,7 @@ import { invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import { MemoryStore } from '../store/memory.js';
+import { countFrictionDecision } from '../telemetry/friction.js';
 import type { Clock, Logger } from '../types.js';
 import {
   type ControllerConfig,
@@ -224,7 +225,8 @@ export class FrictionRegistry {
   async checkAndRecord(clientKey: string, tool: string): Promise<FrictionResult> {
     checkKey(clientKey, 'clientKey');
     checkKey(tool, 'tool');
-    return this.#step(clientKey, tool, 'check-and-record');
+    const decision = await this.#step(clientKey, tool, 'check-and-record');
+    return countFrictionDecision(decision, this.isConfigured(tool));
   }
 
   /**

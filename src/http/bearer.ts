@@ -11,6 +11,8 @@ import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { protectedResourceMetadataUrl } from '../discovery/protected-resource.js';
 import { AuthflowError, invalidArg, TokenRejectedError } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
+import { authOutcomeOf, countAuthOutcomes } from '../telemetry/gate.js';
+import { recordAuthRequest } from '../telemetry/metrics.js';
 import type { Clock, Logger } from '../types.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
 import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
@@ -224,13 +226,24 @@ function oneStep(o: ResolvedBearerAuthOptions): BearerGate {
 export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSteps {
   const o = resolveBearerAuthOptions(options);
   const gate = oneStep(o);
+  const counted = (result: BearerResult): BearerResult => {
+    recordAuthRequest(authOutcomeOf(result));
+    return result;
+  };
   return {
-    authenticate: (request) => gate({ ...request, body: undefined }),
+    async authenticate(request) {
+      const result = await gate({ ...request, body: undefined });
+      return result.ok ? result : counted(result);
+    },
     authorize(authInfo, request) {
       const headers = { method: request.mcpMethod, name: request.mcpName };
       const calls = checkToolCalls(request.body, headers);
-      if (!calls.ok) return refuse(o, new McpHeaderMismatchError(calls.id), [...o.requiredScopes]);
-      return checkScopes(o, authInfo, neededScopes(o, calls.tools)) ?? { ok: true, authInfo };
+      if (!calls.ok) {
+        return counted(refuse(o, new McpHeaderMismatchError(calls.id), [...o.requiredScopes]));
+      }
+      return counted(
+        checkScopes(o, authInfo, neededScopes(o, calls.tools)) ?? { ok: true, authInfo },
+      );
     },
   };
 }
@@ -249,5 +262,5 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 export function createBearerGate(options: BearerAuthOptions): BearerGate {
-  return oneStep(resolveBearerAuthOptions(options));
+  return countAuthOutcomes<BearerRequest, BearerResult>(oneStep(resolveBearerAuthOptions(options)));
 }

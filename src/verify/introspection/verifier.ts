@@ -14,6 +14,11 @@ import { introspectionCacheKey } from '../../lib/hash-key.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
+import {
+  observeIntrospection,
+  observeVerification,
+  type VerificationProbe,
+} from '../../telemetry/verification.js';
 import type { CachedIntrospection, IntrospectionVerdict } from '../cache.js';
 import { INTROSPECTION_CACHE_OPTIONS, INTROSPECTION_VERIFIER_OPTIONS } from '../option-keys.js';
 import { isWellFormedToken } from '../token-syntax.js';
@@ -141,7 +146,11 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
     if (this.#ownsHttp) await this.#http.close();
   }
 
-  async #verify(token: string): Promise<AccessToken> {
+  #verify(token: string): Promise<AccessToken> {
+    return observeVerification('introspection', (probe) => this.#check(token, probe));
+  }
+
+  async #check(token: string, probe: VerificationProbe): Promise<AccessToken> {
     if (!isWellFormedToken(token)) throw this.#reject('ERR_TOKEN_MALFORMED', 'syntax');
     const { introspectionEndpoint, credentials, serverUrl, validateResource } = this.#options;
     const key = introspectionCacheKey(
@@ -150,7 +159,7 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
       validateResource ? serverUrl : undefined,
       token,
     );
-    const entry = await this.#lookup(key, token);
+    const entry = await this.#lookup(key, token, probe);
     let judged = this.#judged.get(entry);
     if (judged === undefined) {
       judged = this.#judge(token, entry);
@@ -179,11 +188,18 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
     return new TokenRejectedError(code, MESSAGES[code]);
   }
 
-  async #lookup(key: string, token: string): Promise<CachedIntrospection> {
+  async #lookup(
+    key: string,
+    token: string,
+    probe: VerificationProbe,
+  ): Promise<CachedIntrospection> {
     const inFlight = this.#flights.get(key);
     if (inFlight !== undefined) return inFlight;
     const cached = await this.#cacheGet(key);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      probe.cache = 'hit';
+      return cached;
+    }
     return this.#flights.run(key, () =>
       this.#limiter.run(
         () => this.#introspectAndStore(key, token),
@@ -197,7 +213,7 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
    * for min(`ttlMs`, `exp` − now). An inactive token is not cached (and evicts its entry).
    */
   async #introspectAndStore(key: string, token: string): Promise<CachedIntrospection> {
-    const claims = await introspect(this.#http, token, this.#options);
+    const claims = await observeIntrospection(() => introspect(this.#http, token, this.#options));
     const { now, ttlMs, cache, validateResource, serverUrl } = this.#options;
     const nowMs = now();
     const verdict = judgeClaims(claims, { validateResource, serverUrl });

@@ -7,6 +7,7 @@
  */
 
 import { AuthflowError } from '../../errors.js';
+import { trimTrailingSlashes } from '../../http/path.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
 import { type FetchLimits, fetchJsonObject } from './fetch-json.js';
 
@@ -20,7 +21,7 @@ import { type FetchLimits, fetchJsonObject } from './fetch-json.js';
  */
 export function metadataUrls(issuer: string): readonly string[] {
   const url = new URL(issuer);
-  const path = url.pathname.replace(/\/+$/, '');
+  const path = trimTrailingSlashes(url.pathname);
   return [
     `${url.origin}/.well-known/oauth-authorization-server${path}`,
     `${url.origin}${path}/.well-known/openid-configuration`,
