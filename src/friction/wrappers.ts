@@ -24,7 +24,7 @@ export interface FrictionWrapperOptions {
   /**
    * What identifies a client: `'clientId'` (the OAuth client), `'subject'`
    * (`authInfo.extra.subject`, the user) or a function.
-   * @default 'clientId'
+   * @default the registry's `keyBy` ('clientId')
    */
   readonly keyBy?: 'clientId' | 'subject' | ((authInfo: AuthInfo) => string | undefined);
   /**
@@ -55,7 +55,8 @@ export function initFriction(registry: FrictionRegistry): FrictionRegistry {
 
 interface Resolved {
   readonly registry: FrictionRegistry | undefined;
-  readonly keyOf: (auth: AuthInfo) => string | undefined;
+  /** Undefined: the registry's `keyBy` (part of its shared-store key fingerprint). */
+  readonly keyBy: FrictionWrapperOptions['keyBy'];
   readonly deny: boolean;
   readonly logger: Logger | undefined;
 }
@@ -67,8 +68,13 @@ function resolveWrapperOptions(toolName: unknown, handler: unknown, o: FrictionW
   if (typeof handler !== 'function') {
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The argument "handler" must be a function');
   }
-  const { keyBy = 'clientId', onMissingAuth = 'allow' } = o;
-  if (keyBy !== 'clientId' && keyBy !== 'subject' && typeof keyBy !== 'function') {
+  const { keyBy, onMissingAuth = 'allow' } = o;
+  if (
+    keyBy !== undefined &&
+    keyBy !== 'clientId' &&
+    keyBy !== 'subject' &&
+    typeof keyBy !== 'function'
+  ) {
     throw invalidArg(
       'ERR_INVALID_ARG_VALUE',
       'The option "keyBy" must be "clientId", "subject" or a function',
@@ -80,18 +86,18 @@ function resolveWrapperOptions(toolName: unknown, handler: unknown, o: FrictionW
       'The option "onMissingAuth" must be "allow" or "deny"',
     );
   }
-  const keyOf =
-    keyBy === 'clientId'
-      ? (a: AuthInfo) => a.clientId
-      : keyBy === 'subject'
-        ? (a: AuthInfo) => a.extra?.subject as string | undefined
-        : keyBy;
   return Object.freeze<Resolved>({
     registry: o.registry,
-    keyOf,
+    keyBy,
     deny: onMissingAuth === 'deny',
     logger: o.logger,
   });
+}
+
+function keyOf(keyBy: NonNullable<FrictionWrapperOptions['keyBy']>, a: AuthInfo) {
+  if (keyBy === 'clientId') return a.clientId;
+  if (keyBy === 'subject') return a.extra?.subject as string | undefined;
+  return keyBy(a);
 }
 
 function errorResult(text: string): CallToolResult {
@@ -133,7 +139,7 @@ function wrap<H extends ToolHandler>(
     if (registry === undefined) return run();
     const extra = args[args.length - 1] as { authInfo?: AuthInfo } | undefined;
     const auth = extra?.authInfo;
-    const raw = auth === undefined ? undefined : o.keyOf(auth);
+    const raw = auth === undefined ? undefined : keyOf(o.keyBy ?? registry.keyBy, auth);
     const key = typeof raw === 'string' && raw !== '' ? raw : undefined;
     if (key === undefined) {
       const record = { event_type: 'friction_missing_auth', tool_name: name, allowed: !deny };

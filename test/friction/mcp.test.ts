@@ -42,7 +42,7 @@ function buildServer(registry: FrictionRegistry): McpServer {
 
 beforeAll(async () => {
   const registry = new FrictionRegistry({
-    defaultConfig: { warmupCalls: 0 },
+    defaultConfig: { controller: 'proportional', warmupCalls: 0 },
     toolConfigs: { delete_task: { targetRate: 0.05 }, legacy_delete: { targetRate: 0.03 } },
     logger,
   });

@@ -76,7 +76,7 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
           if (mode === 'record') twin.recordUnconfigured(s.tool, t);
           else twin.checkAndRecord(s.tool, t);
           const reply = await client.eval(script, 1, key, s.tool, String(t), mode);
-          const r = parseAdaptiveReply(config, s.tool, t, reply);
+          const r = parseAdaptiveReply(config, s.tool, reply);
           expect(r.result).toEqual(m.result);
           expect(r.saturated).toEqual(m.saturated);
           if (mode === 'check-and-record') {
@@ -104,7 +104,7 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
     let blockedAt = 0;
     for (let i = 1; i <= 100 && blockedAt === 0; i++) {
       const reply = await client.eval(script, 1, key, 'd', String(i * 1000), 'check-and-record');
-      const r = parseAdaptiveReply(config, 'd', i * 1000, reply);
+      const r = parseAdaptiveReply(config, 'd', reply);
       if (!r.result.allowed) {
         blockedAt = i;
         expect(r.result.frictionLevel).toBe('BLOCKED');
@@ -114,7 +114,7 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
     expect(blockedAt).toBe(40);
     const ttl = await client.pttl(key);
     expect(ttl).toBeGreaterThan(TTLS.clientTtlMs);
-    expect(() => parseAdaptiveReply(config, 'd', 0, [1, 1, 'c', 0, '1'])).toThrow(TypeError);
+    expect(() => parseAdaptiveReply(config, 'd', [1, 1, 'c', 0, '1'])).toThrow(TypeError);
   });
 
   it('RedisStore runs it: a registry on Redis decides exactly as one on memory', async () => {
