@@ -26,6 +26,10 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
   });
 
   const TOOLS = ['a', 'b', 'c', 'ünï/"code"', 'free-1', 'free-2'];
+  const ceilingArb = fc.record({
+    limit: fc.integer({ min: 1, max: 4 }),
+    windowMs: fc.constantFrom(1, 700, 5000, 3_600_000),
+  });
   const configArb = fc.record({
     windowSize: fc.integer({ min: 1, max: 12 }),
     timeDecayRate: fc.constantFrom(0, 0.001, 0.05, 0.7),
@@ -33,6 +37,8 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
     saturationWindow: fc.integer({ min: 0, max: 3 }),
     saturationThreshold: fc.constantFrom(0.5, 0.9),
     defaultBudget: fc.constantFrom(Number.POSITIVE_INFINITY, 40),
+    ceilA: fc.option(ceilingArb, { nil: undefined }),
+    ceilG: fc.option(ceilingArb, { nil: undefined }),
     pressureWeight: fc.constantFrom(0, 1),
     adaptive: fc.record({
       minBlockMs: fc.constantFrom(0, 1000, 12_000),
@@ -51,16 +57,18 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(configArb, fc.array(stepArb, { maxLength: 60 }), async (tuning, steps) => {
-        const { pressureWeight, ...rest } = tuning;
+        const { pressureWeight, ceilA, ceilG, ...rest } = tuning;
         const input: FrictionConfigInput = {
           ...rest,
           controller: 'adaptive',
           toolConfigs: {
-            a: { targetRate: 0.1 },
+            a: { targetRate: 0.1, ceiling: ceilA },
             b: { targetRate: 0.3, hardBlockThreshold: 0.7 },
             'ünï/"code"': { minCost: 1, maxCost: 3 },
           },
-          toolGroups: { g: { tools: ['a', 'b', 'c'], aggregateTarget: 0.2, pressureWeight } },
+          toolGroups: {
+            g: { tools: ['a', 'b', 'c'], aggregateTarget: 0.2, pressureWeight, ceiling: ceilG },
+          },
         };
         const config = resolveFrictionConfig(input);
         const spec = { config, maxClients: 10, penaltyTtlMs: 60_000, penaltyMinFriction: 0.1 };
