@@ -61,6 +61,7 @@ export function dilutionTable(): string {
   });
   return [
     `### Dilution: 19 reads per delete (5 %, target 0.05) at 10 calls/s for 1 hour`,
+    '',
     `Ceiling \`{ limit: ${c.limit}, windowMs: ${c.windowMs} }\` (${(c.limit * 3_600_000) / c.windowMs} an hour; GCRA bound for one hour: ≤ ${bound}).`,
     '',
     '| controller | delete attempts/h | admitted/h, no ceiling | admitted/h, with ceiling |',
