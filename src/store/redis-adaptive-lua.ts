@@ -8,16 +8,12 @@
  */
 
 import { CEILING_LUA, validateLua } from './redis-lua-guards.js';
-import { encodeLua, SATURATION_LUA, TTL_LUA, WINDOW_LUA } from './redis-lua-lib.js';
-
-const ADAPTIVE_FIELDS_LUA = `
-    .. ',"credit":' .. numArray(s.credit) .. ',"groupCredit":' .. numArray(s.groupCredit)
-    .. ',"gate":' .. numArray(s.gate) .. ',"closedAt":' .. numArray(s.closedAt)`;
+import { SATURATION_LUA, TTL_LUA, WINDOW_LUA } from './redis-lua-lib.js';
 
 /** The fresh state (the layout of `FrictionState`) and the shared window bookkeeping. */
 const STATE_LUA = `
 local function fresh()
-  local s = {n = 0, spent = 0, friction = {}, ema = {}, target = {}, satCount = {},
+  local s = {v = 1, n = 0, spent = 0, friction = {}, ema = {}, target = {}, satCount = {},
     satFlag = {}, groupEma = {}, ring = {}, head = 0, size = 0, counts = {}, others = {},
     otherCounts = {}, credit = {}, groupCredit = {}, gate = {}, closedAt = {}, ceilLevel = {},
     ceilAt = {}}
@@ -140,7 +136,6 @@ end
 
 /** Encoding, TTL, the view and the entry point. */
 const MAIN_LUA = `
-${encodeLua(ADAPTIVE_FIELDS_LUA)}
 ${TTL_LUA}
 local function view(s, name, ti)
   if ti == nil then return {'u', num(rawRate(s, name))} end
@@ -163,8 +158,7 @@ local function step()
   local raw = redis.call('GET', key)
   local s, created = nil, 0
   if raw then
-    s = cjson.decode(raw)
-    if type(s) == 'table' and s.lastT == cjson.null then s.lastT = nil end
+    s = cmsgpack.unpack(raw)
     if not validState(s) then error('invalid state') end
   else
     s = fresh(); created = 1
@@ -199,7 +193,7 @@ local ok, res = pcall(step)
 if not ok then return {'corrupt'} end
 local s, out = res[1], res[2]
 if out[2] == 1 or out[1] == 1 then
-  redis.call('SET', key, encode(s), 'PX', ttlOf(s))
+  redis.call('SET', key, cmsgpack.pack(s), 'PX', ttlOf(s))
 else
   redis.call('PEXPIRE', key, ttlOf(s))
 end

@@ -1,8 +1,8 @@
 /**
  * The Lua script of one friction step for the `'adaptive'` controller, beside the proportional
  * one (`redis-friction-script.ts`), with the same KEYS/ARGV and the same storage: the
- * {@link FrictionState} JSON (round-trip-exact numbers) including the adaptive fields, so
- * `status()` reads it with `JSON.parse`. It runs the decision and the record of
+ * {@link FrictionState} as MessagePack (exact doubles) including the adaptive fields, read back
+ * as JSON by the shared read script. It runs the decision and the record of
  * `src/friction/adaptive-state.ts` operation for operation (only `exp`, through the
  * bit-identical `fexp`), and replies with the raw inputs of the check so that the result
  * (including the `retryAfterMs`, which needs a logarithm) is built by the very same TypeScript

@@ -207,8 +207,14 @@ export function proportionalStepScript(
   return `${LUA_PRELUDE}${configLua(cfg, ttl)}${STEP_LUA}`;
 }
 
-/** Reads a state (KEYS[1]) as `FrictionState` JSON, or nil when absent. */
-export const STATE_READ_SCRIPT = `${LUA_PRELUDE}${encodeLua()}
+/** The adaptive controller's fields, when the state has them. */
+const ADAPTIVE_FIELDS_LUA = `
+    .. (s.credit and (',"credit":' .. numArray(s.credit) .. ',"groupCredit":'
+      .. numArray(s.groupCredit) .. ',"gate":' .. numArray(s.gate) .. ',"closedAt":'
+      .. numArray(s.closedAt)) or '')`;
+
+/** Reads a state of either controller (KEYS[1]) as `FrictionState` JSON, or nil when absent. */
+export const STATE_READ_SCRIPT = `${LUA_PRELUDE}${encodeLua(ADAPTIVE_FIELDS_LUA)}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 return encode(cmsgpack.unpack(raw))

@@ -141,16 +141,10 @@ export class RedisFrictionStore implements FrictionStateStore {
     return { result, saturated, events };
   }
 
-  /**
-   * The proportional state is stored as MessagePack (read back as JSON by a script), the
-   * adaptive one as JSON (read with `GET`).
-   */
+  /** States are stored as MessagePack (exact doubles) and read back as JSON by a script. */
   async status(clientKey: string, nowMs: number): Promise<FrictionClientStatus | undefined> {
     const key = this.keyOf(clientKey);
-    const raw =
-      this.#cfg.controller === 'adaptive'
-        ? await this.#cmds.run('get', (c) => c.get(key))
-        : await this.#cmds.evalScript(READ, [key], []);
+    const raw = await this.#cmds.evalScript(READ, [key], []);
     if (raw === null) return undefined;
     if (typeof raw !== 'string') throw badReply();
     let state: ReturnType<typeof assertState>;

@@ -35,7 +35,10 @@ describe('controller option and adaptive configuration', () => {
     expect(Object.keys(new FrictionController({ toolConfigs: DELETE }).exportState())).toContain(
       'credit',
     );
-    const proportional = new FrictionController({ controller: 'proportional', toolConfigs: DELETE });
+    const proportional = new FrictionController({
+      controller: 'proportional',
+      toolConfigs: DELETE,
+    });
     expect(proportional.config.controller).toBe('proportional');
     expect(Object.keys(proportional.exportState())).not.toContain('credit');
   });

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { adaptiveStepScript, parseAdaptiveReply } from '../../src/store/redis-adaptive-script.js';
+import { STATE_READ_SCRIPT } from '../../src/store/redis-friction-script.js';
 import type { FrictionStepMode } from '../../src/store/types.js';
 import { deleteKeys, describeRedis, redisClient, uniquePrefix } from '../helpers/redis-env.js';
 
@@ -91,7 +92,7 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
             expect((reply as unknown[])[1]).toBe(m.result.allowed ? 1 : 0);
           }
         }
-        const raw = await client.get(key);
+        const raw = (await client.eval(STATE_READ_SCRIPT, 1, key)) as string | null;
         if (steps.length > 0) {
           const state = assertState(config, JSON.parse(raw!));
           expect(state).toEqual(twin.exportState());

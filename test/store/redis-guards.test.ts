@@ -113,26 +113,19 @@ describeRedis('Redis store guards: ceilings, corrupt state, clocks, keyBy', () =
         const reg = replica(keyPrefix, kind, { logger, onStoreError: 'fail-open' });
         expect((await reg.checkAndRecord('c', 'delete_task')).allowed).toBe(true);
         const key = keyOf(keyPrefix, kind, 'c');
-        const json =
-          kind === 'adaptive'
-            ? ((await admin.get(key)) as string)
-            : ((await admin.eval(
-                "return cjson.encode(cmsgpack.unpack(redis.call('GET', KEYS[1])))",
-                1,
-                key,
-              )) as string);
+        const json = (await admin.eval(
+          "return cjson.encode(cmsgpack.unpack(redis.call('GET', KEYS[1])))",
+          1,
+          key,
+        )) as string;
         const state = JSON.parse(json) as Record<string, unknown>;
         corrupt(state);
-        const text = JSON.stringify(state);
-        if (kind === 'adaptive') await admin.set(key, text, 'PX', 60_000);
-        else {
-          await admin.eval(
-            "return redis.call('SET', KEYS[1], cmsgpack.pack(cjson.decode(ARGV[1])), 'PX', 60000)",
-            1,
-            key,
-            text,
-          );
-        }
+        await admin.eval(
+          "return redis.call('SET', KEYS[1], cmsgpack.pack(cjson.decode(ARGV[1])), 'PX', 60000)",
+          1,
+          key,
+          JSON.stringify(state),
+        );
         const stored = await admin.getBuffer(key);
         const r = await reg.checkAndRecord('c', 'delete_task');
         expect(r).toMatchObject({ allowed: false, message: 'Friction state invalid; refused' });

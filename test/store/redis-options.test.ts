@@ -78,14 +78,15 @@ describe('RedisStore options', () => {
   });
 
   it('turns a malformed adaptive reply into ERR_STORE_UNAVAILABLE, a bad state into ERR_FRICTION_STATE_INVALID', async () => {
-    const c = new FaultyClient((cmd) => Promise.resolve(cmd === 'get' ? '{"v":1}' : [1, 1, 'c']));
+    const replies: unknown[] = [[1, 1, 'c'], '{"v":1}'];
+    const c = new FaultyClient(() => Promise.resolve(replies.shift()));
     const store = new RedisStore({ client: c, logger: silentLogger });
     const config = resolveFrictionConfig({ controller: 'adaptive', toolConfigs: { x: {} } });
     const f = store.friction({ ...spec, config });
     const unavailable = { code: 'ERR_STORE_UNAVAILABLE' };
     await expect(f.step('a', 'x', 0, 'check-and-record')).rejects.toMatchObject(unavailable);
     await expect(f.status('a', 0)).rejects.toMatchObject({ code: 'ERR_FRICTION_STATE_INVALID' });
-    expect(c.calls).toEqual(['evalsha', 'get']);
+    expect(c.calls).toEqual(['evalsha', 'evalsha']);
   });
 
   it('refuses a non-positive TTL without a round trip', async () => {
