@@ -88,6 +88,27 @@ describe.each(KINDS)("absolute ceilings, controller '%s'", (controller) => {
     expect(r.retryAfterMs).toBe(5000);
   });
 
+  it('eviction keeps friction (penalty restored, group accounts included)', async () => {
+    const logger = captureLogger();
+    const registry = new FrictionRegistry({
+      defaultConfig: { controller, warmupCalls: 0 },
+      toolConfigs: { delete: {}, other: {} },
+      toolGroups: { g: { tools: ['delete', 'other'], aggregateTarget: 0.05 } },
+      maxClients: 1,
+      now: () => 1000,
+      logger,
+    });
+    let r = await registry.checkAndRecord('a', 'delete');
+    for (let i = 0; i < 400 && r.allowed; i++) r = await registry.checkAndRecord('a', 'delete');
+    expect(r.allowed).toBe(false);
+    await registry.checkAndRecord('b', 'read');
+    expect((await registry.checkAndRecord('a', 'delete')).allowed).toBe(false);
+    const events = logger.records.map((x) => x.event_type);
+    expect(events).toContain('friction_penalty_captured');
+    expect(events).toContain('friction_penalty_restored');
+    await registry.close();
+  });
+
   it('eviction keeps the ceiling buckets and the spent budget', async () => {
     const store = new MemoryStore({ sweepIntervalMs: 0 });
     const registry = new FrictionRegistry({
