@@ -32,7 +32,7 @@ export interface FrictionCeiling {
   readonly windowMs: number;
 }
 
-/** A validated ceiling and what it applies to. @internal */
+/** A validated ceiling and what it applies to (an entry of `ResolvedFrictionConfig.ceilings`). */
 export interface ResolvedCeiling extends FrictionCeiling {
   /** `'tool'` for `toolConfigs.<name>.ceiling`, `'group'` for `toolGroups.<name>.ceiling`. */
   readonly kind: 'tool' | 'group';

@@ -74,7 +74,7 @@ function adaptiveOk(cfg: ResolvedFrictionConfig, s: FrictionState): boolean {
 /**
  * Checks that a deserialised value is a state for `cfg`: layout version 1, the same tools,
  * groups, window size, ceilings and controller, every number a number, the window consistent.
- * One rule for every corruption kind (DESIGN §3.7): a state that fails is refused, never
+ * One rule for every corruption kind (issue 20): a state that fails is refused, never
  * silently replaced (that would erase a penalty); the Redis scripts apply the same checks.
  *
  * @throws TypeError `ERR_INVALID_ARG_VALUE` when it is not.
