@@ -4,6 +4,7 @@ import { resolveFrictionConfig } from '../../src/friction/config.js';
 import { FrictionRegistry, type FrictionRegistryOptions } from '../../src/friction/registry.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { RedisStore } from '../../src/store/redis.js';
+import { configFingerprint } from '../../src/store/redis-friction.js';
 import { captureLogger } from '../friction/_logger.js';
 import { deleteKeys, describeRedis, redisClient, uniquePrefix } from '../helpers/redis-env.js';
 
@@ -41,8 +42,7 @@ describeRedis('Redis store guards: ceilings, corrupt state, clocks, keyBy', () =
   const keyOf = (keyPrefix: string, controller: Kind, clientKey: string, keyBy = 'clientId') => {
     const o = options(controller);
     const config = resolveFrictionConfig({ ...o.defaultConfig, toolConfigs: o.toolConfigs });
-    const spec = { config, maxClients: 10, penaltyTtlMs: 1, penaltyMinFriction: 0.1, keyBy };
-    return new RedisStore({ client: admin, keyPrefix }).friction(spec).keyOf(clientKey);
+    return `${keyPrefix}friction:${configFingerprint(config, keyBy)}:${clientKey}`;
   };
 
   it.each(KINDS)("'%s': two replicas sharing Redis admit exactly the ceiling", async (kind) => {
@@ -172,8 +172,7 @@ describeRedis('Redis store guards: ceilings, corrupt state, clocks, keyBy', () =
       logger: silentLogger,
     });
     await reg.checkAndRecord('c', 't');
-    const spec = { config: reg.config, maxClients: 1, penaltyTtlMs: 1, penaltyMinFriction: 0.1 };
-    const key = new RedisStore({ client: admin, keyPrefix }).friction(spec).keyOf('c');
+    const key = `${keyPrefix}friction:${configFingerprint(reg.config)}:c`;
     expect(await admin.pttl(key)).toBeGreaterThan(3_000_000);
   });
 });
