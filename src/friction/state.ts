@@ -70,6 +70,13 @@ export interface FrictionState {
   closedAt?: number[];
 }
 
+/** One shared (frozen, never written) empty array for configurations without ceilings. */
+const NO_CEILINGS = Object.freeze([]) as unknown as number[];
+
+function ceilingArray(n: number): number[] {
+  return n === 0 ? NO_CEILINGS : new Array<number>(n).fill(0);
+}
+
 /** Fresh state for a configuration. */
 export function createState(cfg: ResolvedFrictionConfig): FrictionState {
   const k = cfg.tools.length;
@@ -90,8 +97,8 @@ export function createState(cfg: ResolvedFrictionConfig): FrictionState {
     counts: new Array<number>(k).fill(0),
     others: [],
     otherCounts: [],
-    ceilLevel: new Array<number>(cfg.ceilings.length).fill(0),
-    ceilAt: new Array<number>(cfg.ceilings.length).fill(0),
+    ceilLevel: ceilingArray(cfg.ceilings.length),
+    ceilAt: ceilingArray(cfg.ceilings.length),
   };
   return cfg.controller === 'adaptive' ? Object.assign(s, createAdaptiveFields(cfg)) : s;
 }
