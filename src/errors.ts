@@ -27,7 +27,8 @@ export type ErrorCode =
   | 'ERR_HTTP_RESPONSE_TOO_LARGE'
   | 'ERR_HTTP_NETWORK'
   | 'ERR_STORE_UNAVAILABLE'
-  | 'ERR_FRICTION_BLOCKED';
+  | 'ERR_FRICTION_BLOCKED'
+  | 'ERR_FRICTION_STATE_INVALID';
 
 /** Codes carried by a {@link TokenRejectedError}: the token itself is the problem. */
 export type TokenErrorCode = Extract<

@@ -41,6 +41,7 @@ export type {
   AdaptiveControllerOptions,
   FrictionControllerKind,
 } from './friction/adaptive-config.js';
+export type { FrictionCeiling, ResolvedCeiling } from './friction/ceiling.js';
 export type {
   ControllerConfig,
   ResolvedFrictionConfig,
@@ -55,7 +56,11 @@ export type {
   FrictionResult,
   ToolFrictionStatus,
 } from './friction/decision.js';
-export type { FrictionRegistryOptions, OnStoreError } from './friction/registry.js';
+export type {
+  FrictionKeyBy,
+  FrictionRegistryOptions,
+  OnStoreError,
+} from './friction/registry.js';
 export { FrictionRegistry } from './friction/registry.js';
 export { withFriction } from './friction/with-friction.js';
 export type { FrictionWrapperOptions, ToolHandler } from './friction/wrappers.js';

@@ -57,13 +57,13 @@ const SWEEP: readonly { kind: Kind; label: string; config: ControllerConfig }[] 
   { kind: 'proportional', label: 'κ 0.16', config: { adjustmentRate: 0.16 } },
   { kind: 'proportional', label: 'λ 0.0001/s', config: { timeDecayRate: 0.0001 } },
   { kind: 'proportional', label: 'λ 0.01/s', config: { timeDecayRate: 0.01 } },
-  { kind: 'adaptive', label: 'defaults (tol 0.01, minBlock 12 s)', config: {} },
+  { kind: 'adaptive', label: 'defaults (tol 0.01, minBlock 20 s)', config: {} },
   {
     kind: 'adaptive',
     label: 'minBlockMs 0 (no hysteresis)',
     config: { adaptive: { minBlockMs: 0 } },
   },
-  { kind: 'adaptive', label: 'minBlockMs 6 000', config: { adaptive: { minBlockMs: 6000 } } },
+  { kind: 'adaptive', label: 'minBlockMs 12 000', config: { adaptive: { minBlockMs: 12_000 } } },
   { kind: 'adaptive', label: 'minBlockMs 24 000', config: { adaptive: { minBlockMs: 24_000 } } },
   { kind: 'adaptive', label: 'tolerance 0.005', config: { adaptive: { tolerance: 0.005 } } },
   { kind: 'adaptive', label: 'tolerance 0.02', config: { adaptive: { tolerance: 0.02 } } },
@@ -166,7 +166,7 @@ export function summaryTable(res: SimResults): string {
             maxOf(drop, k, (x) => x.ssError),
             3,
           ),
-        '≤ 0.05',
+        '≤ 0.02 (issue 19)',
       ),
       row(
         'S3 steady-state error, Λ 0.5–50/s, retry',
@@ -175,7 +175,7 @@ export function summaryTable(res: SimResults): string {
             maxOf(retry, k, (x) => x.ssError),
             3,
           ),
-        '≤ 0.05',
+        '≤ 0.02 (issue 19)',
       ),
       row(
         'S3 toggles per minute (drop and retry)',
@@ -184,7 +184,7 @@ export function summaryTable(res: SimResults): string {
             maxOf(res.s3, k, (x) => x.togglesPerMin),
             1,
           ),
-        '≤ 12',
+        '≤ 6 (issue 19)',
       ),
       row(
         'S4 attacker advantage, P 2–40 s, Λ 1 and 10/s',

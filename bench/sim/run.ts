@@ -10,6 +10,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { dilutionTable } from './dilution.js';
 import { detailTables, runAll, summaryTable } from './report.js';
 
 const HEADING = '## Controller quality (simulation)';
@@ -49,19 +50,19 @@ const READING = `Reading:
   1[call is the tool]), clamped to [0, burst]), so its equilibrium is target + tolerance at
   every rate and under any burst pattern (a duty cycle earns no more credit than a steady
   caller, and the cap forfeits what an idle phase would bank beyond the burst). A closed gate
-  stays closed ≥ \`minBlockMs\` (12 s): at most 10 toggles a minute by construction. The burst
+  stays closed ≥ \`minBlockMs\` (20 s): at most 6 toggles a minute by construction. The burst
   capacity (8 × T(1 − T)/tolerance calls, 168 for T = 0.3) is what makes usage exactly at the
   target safe from refusals; its price is the S2 row: a fresh or long-quiet client may run that
   many calls ahead before the gate closes (S7 shows the trade-off with smaller bursts).
 
-Recommendation: \`'adaptive'\` meets every target of issue 8 and the proportional loop misses
-four of the six (steady-state error, toggles at 50 calls/s, false positives, attacker
-advantage), so \`'adaptive'\` should become the default. The Redis store runs it too, as one atomic
+\`'adaptive'\` meets every target of issue 8 and the proportional loop misses four of the six
+(steady-state error, toggles at 50 calls/s, false positives, attacker advantage), so
+\`'adaptive'\` is the default since issue 19. The Redis store runs it too, as one atomic
 \`EVALSHA\` (\`src/store/redis-adaptive-script.ts\`, bit-identical with the memory store,
 checked by \`test/store/redis-adaptive.test.ts\`). Switching also changes numbers Python
-users port (thresholds act through credit, blocks last ≥ 12 s, \`warmupCalls\` is unused), so
-it belongs in a minor release with a changelog note; \`'proportional'\` stays available for
-parity.`;
+users port (thresholds act through credit, blocks last ≥ 20 s, \`warmupCalls\` is unused; see
+CHANGELOG.md); \`'proportional'\` stays available for parity. Neither controller bounds a
+client that pads its calls with free ones (the dilution table): only an absolute ceiling does.`;
 
 function writeSection(markdown: string): void {
   const text = readFileSync(BENCHMARKS, 'utf8');
@@ -80,10 +81,13 @@ function main(): void {
   const res = runAll();
   const summary = summaryTable(res);
   const details = detailTables(res);
+  const dilution = dilutionTable();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(summary);
   console.log();
   console.log(details);
+  console.log();
+  console.log(dilution);
   console.log(`\n(${seconds} s)`);
   const section = [
     HEADING,
@@ -92,6 +96,7 @@ function main(): void {
     summary,
     READING,
     details,
+    dilution,
     `Full run: ${seconds} s on this machine (Node ${process.versions.node}).`,
   ].join('\n\n');
   if (!process.argv.includes('--no-write')) writeSection(section);

@@ -16,8 +16,8 @@ import type { ResolvedGroup, ResolvedTool } from './config.js';
 /** Which feedback loop decides: the Python-compatible one or the adaptive one. */
 export type FrictionControllerKind = 'proportional' | 'adaptive';
 
-/** At most 10 block/unblock toggles a minute. @default 12000 */
-export const DEFAULT_MIN_BLOCK_MS = 12_000;
+/** At most 6 block/unblock toggles a minute. @default 20000 */
+export const DEFAULT_MIN_BLOCK_MS = 20_000;
 /** Upper bound of the default idle grace. @default 60000 */
 export const DEFAULT_MAX_IDLE_GRACE_MS = 60_000;
 /** Calls of noise the derived burst absorbs: `burst = 8 × T(1 − T) / tolerance`. */
@@ -40,7 +40,7 @@ export interface AdaptiveControllerOptions {
   readonly burstCalls?: number;
   /**
    * Shortest time a closed gate stays closed, ms; bounds block/unblock toggles to
-   * `120000 / minBlockMs` per minute; integer ≥ 0. @default 12000
+   * `120000 / minBlockMs` per minute; integer ≥ 0. @default 20000
    */
   readonly minBlockMs?: number;
   /**
@@ -133,8 +133,8 @@ export function resolveAdaptiveOptions(
  * @internal
  */
 export function resolveControllerKind(value: unknown): FrictionControllerKind {
-  if (value === undefined || value === 'proportional') return 'proportional';
-  if (value === 'adaptive') return 'adaptive';
+  if (value === undefined || value === 'adaptive') return 'adaptive';
+  if (value === 'proportional') return 'proportional';
   throw invalidArg(
     'ERR_INVALID_ARG_VALUE',
     'The option "controller" must be "proportional" or "adaptive"',

@@ -48,17 +48,6 @@ export function createAdaptiveFields(cfg: ResolvedFrictionConfig): AdaptiveField
   };
 }
 
-/** Whether a deserialised state carries valid adaptive fields for `cfg`. */
-export function hasAdaptiveFields(cfg: ResolvedFrictionConfig, s: FrictionState): boolean {
-  const a = s as Partial<AdaptiveFields>;
-  const ok = (v: unknown, n: number) =>
-    Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number');
-  const k = cfg.tools.length;
-  return (
-    ok(a.credit, k) && ok(a.gate, k) && ok(a.closedAt, k) && ok(a.groupCredit, cfg.groups.length)
-  );
-}
-
 /** Factor applied to every deficit (burst − credit) by idle refill from `lastT` to `t`. */
 function refillFactor(cfg: ResolvedFrictionConfig, s: FrictionState, t: number): number {
   const lambda = cfg.timeDecayRate;

@@ -13,6 +13,7 @@ import {
   resolveAdaptiveOptions,
   resolveControllerKind,
 } from './adaptive-config.js';
+import { type FrictionCeiling, type ResolvedCeiling, resolveCeiling } from './ceiling.js';
 
 /** @default 100 */
 export const DEFAULT_WINDOW_SIZE = 100;
@@ -68,7 +69,7 @@ export interface ControllerConfig {
   readonly saturationReliefRate?: number;
   /**
    * The feedback loop: `'proportional'` (the Python package's, DESIGN §3.5) or `'adaptive'`
-   * (credit-based, rate-independent; see `adaptive-config.ts`). @default 'proportional'
+   * (credit-based, rate-independent; see `adaptive-config.ts`). @default 'adaptive'
    */
   readonly controller?: FrictionControllerKind;
   /** Tuning of the `'adaptive'` controller. @default see {@link AdaptiveControllerOptions} */
@@ -87,6 +88,11 @@ export interface ToolFrictionConfig {
   readonly justificationThreshold?: number;
   /** Friction from which calls are refused; > 0 (above 1 never blocks). @default 0.95 */
   readonly hardBlockThreshold?: number;
+  /**
+   * Absolute ceiling whatever the share: at most about `limit` calls of this tool per
+   * `windowMs` per client key (GCRA; see the README's "Friction ceilings"). @default none
+   */
+  readonly ceiling?: FrictionCeiling;
 }
 
 /** An aggregate rate budget over several tools (Python `ToolGroupConfig`). */
@@ -97,6 +103,11 @@ export interface ToolGroupConfig {
   readonly aggregateTarget?: number;
   /** How strongly an overshoot of the group adds friction; ≥ 0. @default 1 */
   readonly pressureWeight?: number;
+  /**
+   * Absolute ceiling on the combined calls of the group's configured members, per client key
+   * (GCRA, like {@link ToolFrictionConfig.ceiling}). @default none
+   */
+  readonly ceiling?: FrictionCeiling;
 }
 
 /** Everything that defines the behaviour of one controller. */
@@ -117,6 +128,7 @@ export interface ResolvedTool {
   readonly hardBlockThreshold: number;
   /** `hardBlockThreshold` formatted as Python prints a float (`0.95`, `1.0`). */
   readonly thresholdText: string;
+  readonly ceiling?: FrictionCeiling;
 }
 
 /** A tool group after validation. @internal */
@@ -128,6 +140,7 @@ export interface ResolvedGroup {
   readonly size: number;
   readonly aggregateTarget: number;
   readonly pressureWeight: number;
+  readonly ceiling?: FrictionCeiling;
 }
 
 /**
@@ -142,6 +155,10 @@ export interface ResolvedFrictionConfig
   readonly tools: readonly ResolvedTool[];
   readonly toolIndex: ReadonlyMap<string, number>;
   readonly groups: readonly ResolvedGroup[];
+  /** Every ceiling: the tools' (in tool order), then the groups' (in group order). */
+  readonly ceilings: readonly ResolvedCeiling[];
+  /** Per configured tool, the indices (into `ceilings`) of the ceilings a call of it counts in. */
+  readonly toolCeilings: readonly (readonly number[])[];
 }
 
 function fail(code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE', name: string, rule: string) {
@@ -211,6 +228,7 @@ function resolveTool(name: string, raw: unknown): ResolvedTool {
     ),
     hardBlockThreshold,
     thresholdText: pythonFloat(hardBlockThreshold),
+    ...optionalCeiling(c.ceiling, `${path}.ceiling`),
   });
 }
 
@@ -246,7 +264,33 @@ function resolveGroup(name: string, raw: unknown, index: ReadonlyMap<string, num
       0,
       Number.MAX_VALUE,
     ),
+    ...optionalCeiling(g.ceiling, `${path}.ceiling`),
   });
+}
+
+function optionalCeiling(raw: unknown, path: string): { ceiling?: FrictionCeiling } {
+  const ceiling = resolveCeiling(raw, path);
+  return ceiling === undefined ? {} : { ceiling };
+}
+
+/** Lists every ceiling and, per tool, the ones its calls count in. */
+function indexCeilings(tools: readonly ResolvedTool[], groups: readonly ResolvedGroup[]) {
+  const ceilings: ResolvedCeiling[] = [];
+  const toolCeilings = tools.map(() => [] as number[]);
+  tools.forEach((t, i) => {
+    if (t.ceiling === undefined) return;
+    toolCeilings[i]!.push(ceilings.length);
+    ceilings.push(Object.freeze({ ...t.ceiling, kind: 'tool' as const, name: t.name }));
+  });
+  for (const g of groups) {
+    if (g.ceiling === undefined) continue;
+    for (const m of g.members) toolCeilings[m]!.push(ceilings.length);
+    ceilings.push(Object.freeze({ ...g.ceiling, kind: 'group' as const, name: g.name }));
+  }
+  return {
+    ceilings: Object.freeze(ceilings),
+    toolCeilings: Object.freeze(toolCeilings.map((c) => Object.freeze(c))),
+  };
 }
 
 function resolveControllerConfig(
@@ -311,5 +355,6 @@ export function resolveFrictionConfig(input: FrictionConfigInput = {}): Resolved
     tools: Object.freeze(tools),
     toolIndex,
     groups: Object.freeze(groups),
+    ...indexCeilings(tools, groups),
   });
 }

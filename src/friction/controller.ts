@@ -1,6 +1,6 @@
 /**
- * `FrictionController`: the per-client friction feedback loop (the proportional one of DESIGN
- * §3.5, or the `'adaptive'` one), pure and synchronous, with an injected clock.
+ * `FrictionController`: the per-client friction feedback loop (the `'adaptive'` one by default,
+ * or the proportional one of DESIGN §3.5), with optional absolute ceilings, pure and synchronous, with an injected clock.
  *
  * @module
  */
@@ -8,7 +8,6 @@
 import { invalidArg } from '../errors.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Clock } from '../types.js';
-import { hasAdaptiveFields } from './adaptive-state.js';
 import type { ControllerConfig } from './config.js';
 import {
   type FrictionConfigInput,
@@ -65,8 +64,8 @@ const FRICTION_CONTROLLER_OPTIONS: OptionKeys<FrictionControllerOptions> = {
 /**
  * Adaptive friction for one client: tracks each tool's share of the last `windowSize` calls
  * (EMA-smoothed) and moves per-tool friction towards the configured target share, with the
- * `'proportional'` loop of DESIGN §3.5 (default) or the credit-based `'adaptive'` one
- * (`controller` option).
+ * credit-based `'adaptive'` loop (default) or the `'proportional'` one of DESIGN §3.5
+ * (`controller` option, the Python package's), plus optional absolute ceilings per tool/group.
  *
  * @example
  * ```ts
@@ -136,11 +135,7 @@ export class FrictionController {
   }
 
   #imported(state: FrictionState): FrictionState {
-    const s = assertState(this.config, state);
-    if (this.config.controller === 'adaptive' && !hasAdaptiveFields(this.config, s)) {
-      throw invalidArg('ERR_INVALID_ARG_VALUE', 'The option "state" is not an adaptive state');
-    }
-    return structuredClone(s);
+    return structuredClone(assertState(this.config, state));
   }
 
   /** Status of every configured tool at `t`. */

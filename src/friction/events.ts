@@ -21,6 +21,7 @@ export type FrictionEventType =
   | 'friction_penalty_restored'
   | 'friction_store_error'
   | 'friction_store_recovered'
+  | 'friction_state_invalid'
   | 'friction_missing_auth';
 
 function round(value: number, digits: number): number {
@@ -145,5 +146,19 @@ export function logStoreRecovered(
     failed_decisions: failedDecisions,
     down_ms: downMs,
     on_store_error: mode,
+  });
+}
+
+/**
+ * Logs a stored state that failed validation (error): the limited call is refused whatever
+ * `onStoreError` says, and the state is left for an operator (or its expiry). @internal
+ */
+export function logStateInvalid(logger: Logger, clientKey: string, toolName: string): void {
+  logger.error({
+    event_type: 'friction_state_invalid',
+    client_id: clientKey,
+    tool_name: toolName,
+    code: 'ERR_FRICTION_STATE_INVALID',
+    allowed: false,
   });
 }

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { invalidArg } from '../errors.js';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import { AuthflowError, invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import { MemoryStore } from '../store/memory.js';
@@ -19,7 +20,7 @@ import {
   type ToolGroupConfig,
 } from './config.js';
 import type { FrictionClientStatus, FrictionResult } from './decision.js';
-import { logDecision, logLifecycle, logSaturation } from './events.js';
+import { logDecision, logLifecycle, logSaturation, logStateInvalid } from './events.js';
 import { StoreOutageLog } from './store-outage.js';
 import type {
   FrictionStateStore,
@@ -42,7 +43,8 @@ export type OnStoreError = 'fail-closed' | 'fail-open';
 export interface FrictionRegistryOptions {
   /**
    * Controller tuning shared by every client; `controller: 'adaptive'` selects the adaptive
-   * loop. @default Python defaults, `controller: 'proportional'`
+   * loop. @default Python defaults, `controller: 'adaptive'` (`'proportional'` for the Python
+   * package's loop)
    */
   readonly defaultConfig?: ControllerConfig;
   /** Limited tools; every other tool is only recorded. @default {} */
@@ -67,6 +69,20 @@ export interface FrictionRegistryOptions {
    * number of failed decisions) when a decision succeeds again. @default 'fail-closed'
    */
   readonly onStoreError?: OnStoreError;
+  /**
+   * How the wrappers derive client keys (the wrappers' default `keyBy`): `'clientId'`,
+   * `'subject'` or a function. It is part of the fingerprint of shared-store keys, so two apps
+   * sharing a Redis prefix with different keying never share states. @default 'clientId'
+   */
+  readonly keyBy?: FrictionKeyBy;
+}
+
+/** What identifies a client: the OAuth client, the user (`authInfo.extra.subject`) or a function. */
+export type FrictionKeyBy = 'clientId' | 'subject' | ((authInfo: AuthInfo) => string | undefined);
+
+/** A stable label of a `keyBy` for the key fingerprint (a function by its source text). */
+function keyByLabel(keyBy: FrictionKeyBy): string {
+  return typeof keyBy === 'function' ? `function:${keyBy.toString()}` : keyBy;
 }
 
 /** Keys of {@link FrictionRegistryOptions}. */
@@ -77,6 +93,7 @@ const FRICTION_REGISTRY_OPTIONS: OptionKeys<FrictionRegistryOptions> = {
   maxClients: true,
   penaltyTtlMs: true,
   penaltyMinFriction: true,
+  keyBy: true,
   store: true,
   now: true,
   logger: true,
@@ -119,6 +136,13 @@ function resolveRegistryOptions(o: FrictionRegistryOptions) {
   if (o.store !== undefined && typeof o.store?.friction !== 'function') {
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The option "store" must implement Store');
   }
+  const keyBy = o.keyBy ?? 'clientId';
+  if (keyBy !== 'clientId' && keyBy !== 'subject' && typeof keyBy !== 'function') {
+    throw invalidArg(
+      'ERR_INVALID_ARG_VALUE',
+      'The option "keyBy" must be "clientId", "subject" or a function',
+    );
+  }
   const logger = o.logger ?? defaultLogger;
   if (typeof logger?.warn !== 'function') {
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The option "logger" must implement Logger');
@@ -147,10 +171,16 @@ function resolveRegistryOptions(o: FrictionRegistryOptions) {
     now: o.now ?? Date.now,
     logger,
     onStoreError: o.onStoreError ?? 'fail-closed',
+    keyBy,
   });
 }
 
-function storeFailureResult(tool: string, targetRate: number, allowed: boolean): FrictionResult {
+function storeFailureResult(
+  tool: string,
+  targetRate: number,
+  allowed: boolean,
+  message: string,
+): FrictionResult {
   return {
     toolName: tool,
     allowed,
@@ -162,9 +192,7 @@ function storeFailureResult(tool: string, targetRate: number, allowed: boolean):
     friction: 0,
     justificationRequired: false,
     saturationDetected: false,
-    message: allowed
-      ? 'Friction store unavailable; allowed (fail-open)'
-      : 'Friction store unavailable',
+    message,
   };
 }
 
@@ -188,6 +216,8 @@ export class FrictionRegistry {
   readonly config: ResolvedFrictionConfig;
   /** The logger receiving friction events (wrappers use it too). */
   readonly logger: Logger;
+  /** How client keys are derived (the wrappers' default). */
+  readonly keyBy: FrictionKeyBy;
   readonly #opts: ReturnType<typeof resolveRegistryOptions>;
   readonly #store: Store;
   readonly #ownsStore: boolean;
@@ -204,10 +234,17 @@ export class FrictionRegistry {
     this.#opts = resolveRegistryOptions(options);
     this.config = this.#opts.config;
     this.logger = this.#opts.logger;
+    this.keyBy = this.#opts.keyBy;
     this.#ownsStore = options.store === undefined;
     this.#store = options.store ?? new MemoryStore({ now: this.#opts.now });
     const { config, maxClients, penaltyTtlMs, penaltyMinFriction } = this.#opts;
-    this.#states = this.#store.friction({ config, maxClients, penaltyTtlMs, penaltyMinFriction });
+    this.#states = this.#store.friction({
+      config,
+      maxClients,
+      penaltyTtlMs,
+      penaltyMinFriction,
+      keyBy: keyByLabel(this.keyBy),
+    });
     this.#outage = new StoreOutageLog(this.logger, this.#opts.onStoreError, this.#opts.now);
   }
 
@@ -317,9 +354,18 @@ export class FrictionRegistry {
   #storeFailed(clientKey: string, tool: string, mode: FrictionStepMode, err: unknown) {
     const i = this.config.toolIndex.get(tool);
     const limited = mode === 'check-and-record' && i !== undefined;
-    const failMode = this.#opts.onStoreError;
-    this.#outage.failed(clientKey, tool, err);
     const target = i === undefined ? 0 : this.config.tools[i]!.targetRate;
-    return storeFailureResult(tool, target, !limited || failMode === 'fail-open');
+    if (err instanceof AuthflowError && err.code === 'ERR_FRICTION_STATE_INVALID') {
+      // One rule for corrupt or foreign state: refuse (whatever onStoreError says) and log.
+      logStateInvalid(this.#opts.logger, clientKey, tool);
+      const message = limited ? 'Friction state invalid; refused' : 'Friction state invalid';
+      return storeFailureResult(tool, target, !limited, message);
+    }
+    const failOpen = this.#opts.onStoreError === 'fail-open';
+    this.#outage.failed(clientKey, tool, err);
+    let message = 'Friction store unavailable';
+    if (!limited) message += '; tool not limited';
+    else if (failOpen) message += '; allowed (fail-open)';
+    return storeFailureResult(tool, target, !limited || failOpen, message);
   }
 }

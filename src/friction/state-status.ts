@@ -34,29 +34,67 @@ export function statusState(
   return out;
 }
 
-function isNumArray(v: unknown, len: number): boolean {
-  return Array.isArray(v) && v.length === len && v.every((x) => typeof x === 'number');
+function isNumArray(v: unknown, len: number): v is number[] {
+  return (
+    Array.isArray(v) &&
+    v.length === len &&
+    v.every((x) => typeof x === 'number' && !Number.isNaN(x))
+  );
+}
+
+function isIndex(x: unknown, size: number): x is number {
+  return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < size;
+}
+
+function windowConsistent(cfg: ResolvedFrictionConfig, s: FrictionState): boolean {
+  const w = cfg.windowSize;
+  const k = cfg.tools.length;
+  const others = s.others;
+  if (!Array.isArray(others) || !others.every((o) => typeof o === 'string')) return false;
+  if (!isNumArray(s.otherCounts, others.length) || !isNumArray(s.ring, w)) return false;
+  if (!isIndex(s.head, w) || !isIndex(s.size, w + 1)) return false;
+  if (!s.ring.every((x) => x === -1 || isIndex(x, k + others.length))) return false;
+  let total = 0;
+  for (const c of s.counts) total += c;
+  for (const c of s.otherCounts) total += c;
+  return total === s.size;
+}
+
+function adaptiveOk(cfg: ResolvedFrictionConfig, s: FrictionState): boolean {
+  if (cfg.controller !== 'adaptive') return true;
+  const k = cfg.tools.length;
+  return (
+    isNumArray(s.credit, k) &&
+    isNumArray(s.gate, k) &&
+    isNumArray(s.closedAt, k) &&
+    isNumArray(s.groupCredit, cfg.groups.length)
+  );
 }
 
 /**
- * Checks that a deserialised value is a state for `cfg` (same tools, groups and window size).
+ * Checks that a deserialised value is a state for `cfg`: layout version 1, the same tools,
+ * groups, window size, ceilings and controller, every number a number, the window consistent.
+ * One rule for every corruption kind (issue 20): a state that fails is refused, never
+ * silently replaced (that would erase a penalty); the Redis scripts apply the same checks.
  *
  * @throws TypeError `ERR_INVALID_ARG_VALUE` when it is not.
  */
 export function assertState(cfg: ResolvedFrictionConfig, value: unknown): FrictionState {
   const s = value as FrictionState;
   const k = cfg.tools.length;
+  const c = cfg.ceilings.length;
   const ok =
     typeof s === 'object' &&
     s !== null &&
     s.v === 1 &&
-    [s.n, s.spent, s.head, s.size].every((x) => typeof x === 'number') &&
+    [s.n, s.spent].every((x) => typeof x === 'number' && x >= 0) &&
     (s.lastT === null || typeof s.lastT === 'number') &&
     [s.friction, s.ema, s.target, s.satCount, s.satFlag, s.counts].every((a) => isNumArray(a, k)) &&
     isNumArray(s.groupEma, cfg.groups.length) &&
-    isNumArray(s.ring, cfg.windowSize) &&
-    Array.isArray(s.others) &&
-    isNumArray(s.otherCounts, s.others.length);
+    isNumArray(s.ceilLevel, c) &&
+    isNumArray(s.ceilAt, c) &&
+    windowConsistent(cfg, s) &&
+    adaptiveOk(cfg, s);
   if (!ok)
     throw invalidArg(
       'ERR_INVALID_ARG_VALUE',

@@ -16,6 +16,7 @@ import {
   adaptiveRestore,
   createAdaptiveFields,
 } from './adaptive-state.js';
+import { ceilingRefusal, ceilingResult, chargeCeilings } from './ceiling.js';
 import type { ResolvedFrictionConfig } from './config.js';
 import { configuredResult, type FrictionResult, unconfiguredResult } from './decision.js';
 import { detectSaturation } from './saturation.js';
@@ -55,6 +56,10 @@ export interface FrictionState {
   /** Names of unconfigured tools present in the window (`''` = free slot). */
   others: string[];
   otherCounts: number[];
+  /** GCRA bucket level per ceiling (index as `config.ceilings`), in calls; see `ceiling.ts`. */
+  ceilLevel: number[];
+  /** Epoch ms of the last write of each ceiling bucket. */
+  ceilAt: number[];
   /** `'adaptive'` controller only: credit per tool, in calls (see `adaptive-state.ts`). */
   credit?: number[];
   /** `'adaptive'` only: credit per group, in calls. */
@@ -63,6 +68,13 @@ export interface FrictionState {
   gate?: number[];
   /** `'adaptive'` only: epoch ms when the tool's gate last closed. */
   closedAt?: number[];
+}
+
+/** One shared (frozen, never written) empty array for configurations without ceilings. */
+const NO_CEILINGS = Object.freeze([]) as unknown as number[];
+
+function ceilingArray(n: number): number[] {
+  return n === 0 ? NO_CEILINGS : new Array<number>(n).fill(0);
 }
 
 /** Fresh state for a configuration. */
@@ -85,6 +97,8 @@ export function createState(cfg: ResolvedFrictionConfig): FrictionState {
     counts: new Array<number>(k).fill(0),
     others: [],
     otherCounts: [],
+    ceilLevel: ceilingArray(cfg.ceilings.length),
+    ceilAt: ceilingArray(cfg.ceilings.length),
   };
   return cfg.controller === 'adaptive' ? Object.assign(s, createAdaptiveFields(cfg)) : s;
 }
@@ -122,6 +136,35 @@ export function checkState(
 }
 
 function checkIndexed(
+  cfg: ResolvedFrictionConfig,
+  s: FrictionState,
+  i: number,
+  t: number,
+  d: number,
+): FrictionResult {
+  const result = shareCheck(cfg, s, i, t, d);
+  if (!result.allowed) return result;
+  return withCeilings(cfg, s, i, t, result);
+}
+
+/**
+ * Applies the ceilings of tool `i` to a result the share check allowed: the refusal of the
+ * ceiling that frees up last, or `result` unchanged.
+ */
+export function withCeilings(
+  cfg: ResolvedFrictionConfig,
+  s: Pick<FrictionState, 'ceilLevel' | 'ceilAt'>,
+  i: number,
+  t: number,
+  result: FrictionResult,
+): FrictionResult {
+  const indices = cfg.toolCeilings[i]!;
+  if (indices.length === 0) return result;
+  const refusal = ceilingRefusal(cfg.ceilings, indices, s, t);
+  return refusal === undefined ? result : ceilingResult(cfg.ceilings, result, refusal);
+}
+
+function shareCheck(
   cfg: ResolvedFrictionConfig,
   s: FrictionState,
   i: number,
@@ -238,6 +281,9 @@ function recordIndexed(
   charge: boolean,
   onSaturation?: (toolIndex: number) => void,
 ): void {
+  if (charge && ti !== undefined && cfg.toolCeilings[ti]!.length > 0) {
+    chargeCeilings(cfg.ceilings, cfg.toolCeilings[ti]!, s, t);
+  }
   if (cfg.controller === 'adaptive') {
     adaptiveBeforeRecord(cfg, s, ti, t, charge);
     pushWindow(cfg, s, name, ti);

@@ -27,6 +27,11 @@ export interface FrictionStoreSpec {
   readonly penaltyTtlMs: number;
   /** Per-tool friction at or above which it is kept across eviction. */
   readonly penaltyMinFriction: number;
+  /**
+   * A label of how client keys are derived (`'clientId'`, `'subject'`, `'function:…'`); a
+   * shared store puts it in the key fingerprint. @default 'clientId'
+   */
+  readonly keyBy?: string;
 }
 
 /** A client lifecycle event that happened during a step, for the registry to log. */

@@ -58,7 +58,8 @@ export function initFriction(registry: FrictionRegistry): FrictionRegistry {
 
 interface Resolved {
   readonly registry: FrictionRegistry | undefined;
-  readonly keyOf: (auth: AuthInfo) => string | undefined;
+  /** Undefined: the registry's `keyBy` (part of its shared-store key fingerprint). */
+  readonly keyBy: FrictionWrapperOptions['keyBy'];
   readonly deny: boolean;
   readonly logger: Logger | undefined;
 }
@@ -70,8 +71,13 @@ function resolveWrapperOptions(toolName: unknown, handler: unknown, o: FrictionW
   if (typeof handler !== 'function') {
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The argument "handler" must be a function');
   }
-  const { keyBy = 'clientId', onMissingAuth = 'allow' } = o;
-  if (keyBy !== 'clientId' && keyBy !== 'subject' && typeof keyBy !== 'function') {
+  const { keyBy, onMissingAuth = 'allow' } = o;
+  if (
+    keyBy !== undefined &&
+    keyBy !== 'clientId' &&
+    keyBy !== 'subject' &&
+    typeof keyBy !== 'function'
+  ) {
     throw invalidArg(
       'ERR_INVALID_ARG_VALUE',
       'The option "keyBy" must be "clientId", "subject" or a function',
@@ -83,13 +89,16 @@ function resolveWrapperOptions(toolName: unknown, handler: unknown, o: FrictionW
       'The option "onMissingAuth" must be "allow" or "deny"',
     );
   }
-  const keyOf = (a: AuthInfo) => frictionKey(a, keyBy);
   return Object.freeze<Resolved>({
     registry: o.registry,
-    keyOf,
+    keyBy,
     deny: onMissingAuth === 'deny',
     logger: o.logger,
   });
+}
+
+function keyOf(keyBy: NonNullable<FrictionWrapperOptions['keyBy']>, a: AuthInfo) {
+  return frictionKey(a, keyBy);
 }
 
 function errorResult(text: string): CallToolResult {
@@ -131,7 +140,7 @@ function wrap<H extends ToolHandler>(
     if (registry === undefined) return run();
     const extra = args[args.length - 1] as { authInfo?: AuthInfo } | undefined;
     const auth = extra?.authInfo;
-    const raw = auth === undefined ? undefined : o.keyOf(auth);
+    const raw = auth === undefined ? undefined : keyOf(o.keyBy ?? registry.keyBy, auth);
     const key = typeof raw === 'string' && raw !== '' ? raw : undefined;
     if (key === undefined) {
       const record = { event_type: 'friction_missing_auth', tool_name: name, allowed: !deny };

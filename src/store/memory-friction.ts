@@ -7,6 +7,7 @@
  * @internal
  */
 
+import { ceilingLevels } from '../friction/ceiling.js';
 import type { FrictionClientStatus, FrictionResult } from '../friction/decision.js';
 import {
   checkAndRecordState,
@@ -27,16 +28,29 @@ import type {
   FrictionStoreSpec,
 } from './types.js';
 
+/**
+ * What an evicted client leaves behind: everything that limits it — frictions (decayed like
+ * friction on restore), the spent budget (when budgeting is on) and the ceiling buckets.
+ */
 interface Penalty {
   readonly capturedAt: number;
   readonly expiresAt: number;
   readonly levels: Record<string, number>;
+  readonly spent: number;
+  /** Bucket levels as of `capturedAt` (undefined: all empty). */
+  readonly ceilings: number[] | undefined;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
 
 function peakOf(levels: Readonly<Record<string, number>>): number {
-  return Math.max(...Object.values(levels));
+  return Math.max(0, ...Object.values(levels));
+}
+
+function maxInto(into: number[] | undefined, from: readonly number[] | undefined) {
+  if (into === undefined || from === undefined) return into ?? from?.slice();
+  for (let i = 0; i < into.length; i++) into[i] = Math.max(into[i]!, from[i]!);
+  return into;
 }
 
 /** The memory store's {@link FrictionStateStore}. @internal */
@@ -148,23 +162,33 @@ export class MemoryFrictionStore implements FrictionStateStore {
   }
 
   #capture(key: string, s: FrictionState, t: number, events: FrictionLifecycleEvent[]): void {
-    const { penaltyTtlMs: ttlMs, penaltyMinFriction } = this.#spec;
+    const { penaltyTtlMs: ttlMs, penaltyMinFriction, config } = this.#spec;
     if (ttlMs <= 0) return;
     this.sweep(t);
-    const levels = peakFrictions(this.#spec.config, s, t, penaltyMinFriction);
-    if (levels === undefined) return;
+    const levels = peakFrictions(config, s, t, penaltyMinFriction) ?? {};
+    let spent = Number.isFinite(config.defaultBudget) ? s.spent : 0;
+    let ceilings = ceilingLevels(config.ceilings, s, t);
+    if (Object.keys(levels).length === 0 && spent === 0 && ceilings === undefined) return;
     const existing = this.#penalties.get(key);
     if (existing !== undefined) {
       for (const [tool, f] of Object.entries(this.#decayed(existing, t))) {
         levels[tool] = Math.max(levels[tool] ?? 0, f);
       }
+      spent = Math.max(spent, existing.spent);
+      const old = existing.ceilings && ceilingLevels(config.ceilings, this.#asCeil(existing), t);
+      ceilings = maxInto(ceilings, old);
       this.#penalties.delete(key);
     }
-    this.#penalties.set(key, { capturedAt: t, expiresAt: t + ttlMs, levels });
+    this.#penalties.set(key, { capturedAt: t, expiresAt: t + ttlMs, levels, spent, ceilings });
     while (this.#penalties.size > this.#maxPenalties) {
       this.#penalties.delete(this.#penalties.keys().next().value as string);
     }
     events.push({ type: 'penalty_captured', clientKey: key, peakFriction: peakOf(levels), ttlMs });
+  }
+
+  #asCeil(p: Penalty): { ceilLevel: number[]; ceilAt: number[] } {
+    const n = this.#spec.config.ceilings.length;
+    return { ceilLevel: p.ceilings!, ceilAt: new Array<number>(n).fill(p.capturedAt) };
   }
 
   #restore(key: string, s: FrictionState, t: number, events: FrictionLifecycleEvent[]): void {
@@ -174,6 +198,12 @@ export class MemoryFrictionStore implements FrictionStateStore {
     if (p.expiresAt <= t) return;
     const levels = this.#decayed(p, t);
     restoreFrictions(this.#spec.config, s, levels, t);
+    s.spent = Math.max(s.spent, p.spent);
+    if (p.ceilings !== undefined) {
+      const c = this.#asCeil(p);
+      s.ceilLevel = c.ceilLevel.slice();
+      s.ceilAt = c.ceilAt;
+    }
     events.push({ type: 'penalty_restored', clientKey: key, peakFriction: peakOf(levels) });
   }
 }

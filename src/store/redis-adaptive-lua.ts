@@ -7,18 +7,16 @@
  * @internal
  */
 
-import { encodeLua, SATURATION_LUA, TTL_LUA, WINDOW_LUA } from './redis-lua-lib.js';
-
-const ADAPTIVE_FIELDS_LUA = `
-    .. ',"credit":' .. numArray(s.credit) .. ',"groupCredit":' .. numArray(s.groupCredit)
-    .. ',"gate":' .. numArray(s.gate) .. ',"closedAt":' .. numArray(s.closedAt)`;
+import { CEILING_LUA, validateLua } from './redis-lua-guards.js';
+import { SATURATION_LUA, TTL_LUA, WINDOW_LUA } from './redis-lua-lib.js';
 
 /** The fresh state (the layout of `FrictionState`) and the shared window bookkeeping. */
 const STATE_LUA = `
 local function fresh()
-  local s = {n = 0, spent = 0, friction = {}, ema = {}, target = {}, satCount = {},
+  local s = {v = 1, n = 0, spent = 0, friction = {}, ema = {}, target = {}, satCount = {},
     satFlag = {}, groupEma = {}, ring = {}, head = 0, size = 0, counts = {}, others = {},
-    otherCounts = {}, credit = {}, groupCredit = {}, gate = {}, closedAt = {}}
+    otherCounts = {}, credit = {}, groupCredit = {}, gate = {}, closedAt = {}, ceilLevel = {},
+    ceilAt = {}}
   for i = 1, K do
     s.friction[i] = 0; s.ema[i] = 0; s.target[i] = TARGET[i]
     s.satCount[i] = 0; s.satFlag[i] = 0; s.counts[i] = 0
@@ -26,6 +24,7 @@ local function fresh()
   end
   for g = 1, #GROUPS do s.groupEma[g] = 0; s.groupCredit[g] = GBURST[g] end
   for i = 1, W do s.ring[i] = -1 end
+  for c = 1, C do s.ceilLevel[c] = 0; s.ceilAt[c] = 0 end
   return s
 end
 
@@ -33,7 +32,7 @@ ${WINDOW_LUA}
 `;
 
 /** Credit, friction, gate and the check. */
-const CONTROL_LUA = `
+const CONTROL_LUA = `${CEILING_LUA}
 local function emaDecay(s, t)
   if LAMBDA <= 0 or s.lastT == nil or not (t > s.lastT) then return 1 end
   return fexp((-LAMBDA * (t - s.lastT)) / 1000)
@@ -88,11 +87,13 @@ local function allowedNow(s, i, t)
     blocked = t < s.closedAt[i] + MIN_BLOCK or not recovered(s, i, r)
   end
   if blocked then return false end
-  return (BUDGET - s.spent) >= (MINC[i] + f * (MAXC[i] - MINC[i]))
+  if not ((BUDGET - s.spent) >= (MINC[i] + f * (MAXC[i] - MINC[i]))) then return false end
+  return ceilOk(s, i, t)
 end
 
 ${SATURATION_LUA}
 local function record(s, name, ti, t, charge, sat)
+  if charge and ti ~= nil then chargeCeil(s, ti + 1, t) end
   local r = refillFactor(s, t)
   if r ~= 1 then
     for i = 1, K do s.credit[i] = refilled(s.credit[i], TBURST[i], r) end
@@ -135,7 +136,6 @@ end
 
 /** Encoding, TTL, the view and the entry point. */
 const MAIN_LUA = `
-${encodeLua(ADAPTIVE_FIELDS_LUA)}
 ${TTL_LUA}
 local function view(s, name, ti)
   if ti == nil then return {'u', num(rawRate(s, name))} end
@@ -148,42 +148,54 @@ local function view(s, name, ti)
   return out
 end
 
-local key, name, t, mode = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local raw = redis.call('GET', key)
-local s, created = nil, 0
-if raw then
-  s = cjson.decode(raw)
-  if s.lastT == cjson.null then s.lastT = nil end
-  if s.v ~= 1 or #s.friction ~= K or #s.ring ~= W or #s.groupEma ~= #GROUPS
-    or type(s.credit) ~= 'table' or #s.credit ~= K or #s.groupCredit ~= #GROUPS then
-    s = nil
+${validateLua(true)}
+local key, name, mode = KEYS[1], ARGV[1], ARGV[3]
+local t = clampTime(tonumber(ARGV[2]))
+
+-- Everything but the write, under pcall: a state that cannot be read, fails validation or
+-- breaks the step is refused (reply {'corrupt'}), never replaced.
+local function step()
+  local raw = redis.call('GET', key)
+  local s, created = nil, 0
+  if raw then
+    s = cmsgpack.unpack(raw)
+    if not validState(s) then error('invalid state') end
+  else
+    s = fresh(); created = 1
   end
+  local ti = INDEX[name]
+  local sat = {}
+  local allowed = 1
+  local v, cv
+  if mode == 'check-and-record' then
+    v = view(s, name, ti)
+    cv = ceilView(s)
+    if ti ~= nil and not allowedNow(s, ti + 1, t) then allowed = 0 end
+    if allowed == 1 then record(s, name, ti, t, true, sat) end
+  else
+    record(s, name, ti, t, false, sat)
+    v = view(s, name, ti)
+    cv = ceilView(s)
+  end
+  local out = {created, allowed, v[1], #sat, num(t)}
+  for j = 1, #cv do out[#out + 1] = cv[j] end
+  for j = 2, #v do out[#out + 1] = v[j] end
+  for j = 1, #sat do
+    local i = sat[j]
+    out[#out + 1] = i - 1
+    out[#out + 1] = num(s.friction[i])
+    out[#out + 1] = num(s.target[i])
+  end
+  return {s, out}
 end
-if s == nil then s = fresh(); created = 1 end
-local ti = INDEX[name]
-local sat = {}
-local allowed = 1
-local v
-if mode == 'check-and-record' then
-  v = view(s, name, ti)
-  if ti ~= nil and not allowedNow(s, ti + 1, t) then allowed = 0 end
-  if allowed == 1 then record(s, name, ti, t, true, sat) end
-else
-  record(s, name, ti, t, false, sat)
-  v = view(s, name, ti)
-end
-if allowed == 1 or created == 1 then
-  redis.call('SET', key, encode(s), 'PX', ttlOf(s))
+
+local ok, res = pcall(step)
+if not ok then return {'corrupt'} end
+local s, out = res[1], res[2]
+if out[2] == 1 or out[1] == 1 then
+  redis.call('SET', key, cmsgpack.pack(s), 'PX', ttlOf(s))
 else
   redis.call('PEXPIRE', key, ttlOf(s))
-end
-local out = {created, allowed, v[1], #sat}
-for j = 2, #v do out[#out + 1] = v[j] end
-for j = 1, #sat do
-  local i = sat[j]
-  out[#out + 1] = i - 1
-  out[#out + 1] = num(s.friction[i])
-  out[#out + 1] = num(s.target[i])
 end
 return out
 `;

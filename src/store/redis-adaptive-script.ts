@@ -1,8 +1,8 @@
 /**
  * The Lua script of one friction step for the `'adaptive'` controller, beside the proportional
  * one (`redis-friction-script.ts`), with the same KEYS/ARGV and the same storage: the
- * {@link FrictionState} JSON (round-trip-exact numbers) including the adaptive fields, so
- * `status()` reads it with `JSON.parse`. It runs the decision and the record of
+ * {@link FrictionState} as MessagePack (exact doubles) including the adaptive fields, read back
+ * as JSON by the shared read script. It runs the decision and the record of
  * `src/friction/adaptive-state.ts` operation for operation (only `exp`, through the
  * bit-identical `fexp`), and replies with the raw inputs of the check so that the result
  * (including the `retryAfterMs`, which needs a logarithm) is built by the very same TypeScript
@@ -19,6 +19,7 @@ import type { ResolvedFrictionConfig } from '../friction/config.js';
 import { type FrictionResult, unconfiguredResult } from '../friction/decision.js';
 import { checkState, type FrictionState } from '../friction/state.js';
 import { ADAPTIVE_STEP_LUA } from './redis-adaptive-lua.js';
+import { guardConfigLua } from './redis-lua-guards.js';
 import {
   type FrictionScriptTtls,
   LUA_PRELUDE,
@@ -36,7 +37,7 @@ function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string
       return `{has={${has}},target=${luaNumber(g.aggregateTarget)},weight=${luaNumber(g.pressureWeight)}}`;
     })
     .join(',');
-  return `${sharedConfigLua(cfg, ttl)}local TOL = ${luaNumber(a.tolerance)}
+  return `${sharedConfigLua(cfg, ttl)}${guardConfigLua(cfg)}local TOL = ${luaNumber(a.tolerance)}
 local MIN_BLOCK = ${luaNumber(a.minBlockMs)}
 local GRACE = ${luaNumber(a.idleGraceMs)}
 local TBURST = ${luaNumbers(a.toolBurst)}
@@ -47,10 +48,12 @@ local GROUPS = {${groups}}
 
 /**
  * The adaptive controller's step script for `cfg`. KEYS[1] = the client's state key;
- * ARGV = tool name, time (epoch ms), mode (`check-and-record` | `record`). Reply:
- * `{created, allowed, 'u', nSat, rawRate}` for an unconfigured tool, else `{created, allowed,
- * 'c', nSat, ema, target, satFlag, spent, gate, closedAt, lastT | '', credit, groupCredit…}`,
- * followed by `nSat` triples `(toolIndex, friction, effectiveTarget)`.
+ * ARGV = tool name, time (epoch ms; bounded by Redis `TIME` + `CLOCK_TOLERANCE_MS`), mode
+ * (`check-and-record` | `record`). Reply: `{created, allowed, 'u', nSat, time used, ceilLevel…,
+ * ceilAt…, rawRate}` for an unconfigured tool, else `{created, allowed, 'c', nSat, time used,
+ * ceilLevel…, ceilAt…, ema, target, satFlag, spent, gate, closedAt, lastT | '', credit,
+ * groupCredit…}`, followed by `nSat` triples `(toolIndex, friction, effectiveTarget)`; or
+ * `{'corrupt'}` for a state that fails validation (left as it is).
  */
 export function adaptiveStepScript(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
   return `${LUA_PRELUDE}${configLua(cfg, ttl)}${ADAPTIVE_STEP_LUA}`;
@@ -69,7 +72,12 @@ function bad(): Error {
 }
 
 /** Rebuilds the part of the state the check reads, for tool `i`, from the reply fields. */
-function viewState(cfg: ResolvedFrictionConfig, i: number, f: readonly number[]): FrictionState {
+function viewState(
+  cfg: ResolvedFrictionConfig,
+  i: number,
+  f: readonly number[],
+  ceil: readonly number[],
+): FrictionState {
   const k = cfg.tools.length;
   const at = (v: number) => {
     const arr = new Array<number>(k).fill(0);
@@ -98,39 +106,46 @@ function viewState(cfg: ResolvedFrictionConfig, i: number, f: readonly number[])
     groupCredit,
     gate: at(gate!),
     closedAt: at(closedAt!),
+    ceilLevel: ceil.slice(0, cfg.ceilings.length),
+    ceilAt: ceil.slice(cfg.ceilings.length),
   };
 }
 
 /**
  * Turns a reply of {@link adaptiveStepScript} into the step's result, with the same code as the
- * memory store (`checkState`), so both stores give identical results.
+ * memory store (`checkState`, at the time the script used), so both stores give identical
+ * results.
  *
  * @param cfg - The configuration the script was generated for (`controller: 'adaptive'`).
  * @param tool - The tool of the step.
- * @param t - The time of the step, epoch ms.
- * @param reply - The raw script reply.
+ * @param reply - The raw script reply (not `{'corrupt'}`).
  * @throws TypeError when the reply does not have the expected shape.
  */
 export function parseAdaptiveReply(
   cfg: ResolvedFrictionConfig,
   tool: string,
-  t: number,
   reply: unknown,
 ): AdaptiveReply {
-  if (!Array.isArray(reply) || reply.length < 5) throw bad();
+  if (!Array.isArray(reply) || reply.length < 6) throw bad();
   const created = reply[0] === 1;
   const nSat = Number(reply[3]);
+  const t = Number(reply[4]);
   const i = cfg.toolIndex.get(tool);
+  const nCeil = 2 * cfg.ceilings.length;
   const nFields = reply[2] === 'u' ? 1 : 8 + cfg.groups.length;
   const kindOk = reply[2] === 'u' ? i === undefined : reply[2] === 'c' && i !== undefined;
-  if (!kindOk || reply.length !== 4 + nFields + 3 * nSat) throw bad();
-  const fields = reply.slice(4, 4 + nFields).map((x) => (x === '' ? Number.NaN : Number(x)));
+  const start = 5 + nCeil;
+  if (!kindOk || reply.length !== start + nFields + 3 * nSat) throw bad();
+  const ceil = reply.slice(5, start).map(Number);
+  const fields = reply
+    .slice(start, start + nFields)
+    .map((x) => (x === '' ? Number.NaN : Number(x)));
   const result =
     i === undefined
       ? unconfiguredResult(tool, fields[0]!)
-      : checkState(cfg, viewState(cfg, i, fields), tool, t);
+      : checkState(cfg, viewState(cfg, i, fields, ceil), tool, t);
   const saturated: FrictionSaturation[] = [];
-  for (let j = 4 + nFields; j + 2 < reply.length; j += 3) {
+  for (let j = start + nFields; j + 2 < reply.length; j += 3) {
     const sat = cfg.tools[Number(reply[j])];
     if (sat === undefined) throw bad();
     saturated.push({

@@ -14,6 +14,7 @@
  */
 
 import type { ResolvedFrictionConfig } from '../friction/config.js';
+import { CEILING_LUA, guardConfigLua, validateLua } from './redis-lua-guards.js';
 import {
   encodeLua,
   type FrictionScriptTtls,
@@ -36,7 +37,7 @@ function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string
         `target=${luaNumber(g.aggregateTarget)},weight=${luaNumber(g.pressureWeight)}}`,
     )
     .join(',');
-  return `${sharedConfigLua(cfg, ttl)}local KAPPA = ${luaNumber(cfg.adjustmentRate)}
+  return `${sharedConfigLua(cfg, ttl)}${guardConfigLua(cfg)}local KAPPA = ${luaNumber(cfg.adjustmentRate)}
 local BETA = ${luaNumber(cfg.asymmetricDecay)}
 local DEADZONE = ${luaNumber(cfg.deadZone)}
 local WARMUP = ${luaNumber(cfg.warmupCalls)}
@@ -49,12 +50,13 @@ const STEP_LUA = `
 local function fresh()
   local s = {v = 1, n = 0, spent = 0, friction = {}, ema = {}, target = {}, satCount = {},
     satFlag = {}, groupEma = {}, ring = {}, head = 0, size = 0, counts = {}, others = {},
-    otherCounts = {}}
+    otherCounts = {}, ceilLevel = {}, ceilAt = {}}
   for i = 1, K do
     s.friction[i] = 0; s.ema[i] = 0; s.target[i] = TARGET[i]
     s.satCount[i] = 0; s.satFlag[i] = 0; s.counts[i] = 0
   end
   for g = 1, #GROUPS do s.groupEma[g] = 0 end
+  for c = 1, C do s.ceilLevel[c] = 0; s.ceilAt[c] = 0 end
   for i = 1, W do s.ring[i] = -1 end
   return s
 end
@@ -101,7 +103,9 @@ local function applyGroupPressure(s)
   end
 end
 
+${CEILING_LUA}
 local function record(s, name, ti, t, d, charge, sat)
+  if charge and ti ~= nil then chargeCeil(s, ti + 1, t) end
   if d ~= 1 then
     for i = 1, K do
       s.friction[i] = s.friction[i] * d
@@ -123,7 +127,7 @@ local function record(s, name, ti, t, d, charge, sat)
   if s.lastT == nil or t > s.lastT then s.lastT = t end
 end
 
-${TTL_LUA}
+${TTL_LUA}${validateLua(false)}
 -- The view a check sees: {kind, a, b, c, d, e} (see redis-friction.ts).
 local function view(s, name, ti, d)
   if ti == nil then return {'u', num(rawRate(s, name)), '0', '0', '0', '0'} end
@@ -132,50 +136,69 @@ local function view(s, name, ti, d)
     num(s.satFlag[i]), num(s.spent)}
 end
 
-local key, name, t, mode = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local raw = redis.call('GET', key)
-local s, created = nil, 0
-if raw then
-  s = cmsgpack.unpack(raw)
-  if s.v ~= 1 or #s.friction ~= K or #s.ring ~= W or #s.groupEma ~= #GROUPS then s = nil end
-end
-if s == nil then s = fresh(); created = 1 end
-local ti = INDEX[name]
-local d = decay(s, t)
-local sat = {}
-local allowed = 1
-local v
-if mode == 'check-and-record' then
-  v = view(s, name, ti, d)
-  if ti ~= nil then
-    local i = ti + 1
-    local f = s.friction[i] * d
-    local cost = MINC[i] + f * (MAXC[i] - MINC[i])
-    if f >= HARD[i] or not ((BUDGET - s.spent) >= cost) then allowed = 0 end
+local key, name, mode = KEYS[1], ARGV[1], ARGV[3]
+local t = clampTime(tonumber(ARGV[2]))
+
+-- Everything but the write, under pcall: a state that cannot be read, fails validation or
+-- breaks the step is refused (reply {'corrupt'}), never replaced.
+local function step()
+  local raw = redis.call('GET', key)
+  local s, created = nil, 0
+  if raw then
+    s = cmsgpack.unpack(raw)
+    if not validState(s) then error('invalid state') end
+  else
+    s = fresh(); created = 1
   end
-  if allowed == 1 then record(s, name, ti, t, d, true, sat) end
-else
-  record(s, name, ti, t, d, false, sat)
-  v = view(s, name, ti, decay(s, t))
+  local ti = INDEX[name]
+  local d = decay(s, t)
+  local sat = {}
+  local allowed = 1
+  local v, cv
+  if mode == 'check-and-record' then
+    v = view(s, name, ti, d)
+    cv = ceilView(s)
+    if ti ~= nil then
+      local i = ti + 1
+      local f = s.friction[i] * d
+      local cost = MINC[i] + f * (MAXC[i] - MINC[i])
+      if f >= HARD[i] or not ((BUDGET - s.spent) >= cost) then allowed = 0
+      elseif not ceilOk(s, i, t) then allowed = 0 end
+    end
+    if allowed == 1 then record(s, name, ti, t, d, true, sat) end
+  else
+    record(s, name, ti, t, d, false, sat)
+    v = view(s, name, ti, decay(s, t))
+    cv = ceilView(s)
+  end
+  local out = {created, allowed, num(t), v[1], v[2], v[3], v[4], v[5], v[6]}
+  for j = 1, #cv do out[#out + 1] = cv[j] end
+  for j = 1, #sat do
+    local i = sat[j]
+    out[#out + 1] = i - 1
+    out[#out + 1] = num(s.friction[i])
+    out[#out + 1] = num(s.target[i])
+  end
+  return {s, out}
 end
-if allowed == 1 or created == 1 then
+
+local ok, res = pcall(step)
+if not ok then return {'corrupt'} end
+local s, out = res[1], res[2]
+if out[2] == 1 or out[1] == 1 then
   redis.call('SET', key, cmsgpack.pack(s), 'PX', ttlOf(s))
 else
   redis.call('PEXPIRE', key, ttlOf(s))
-end
-local out = {created, allowed, v[1], v[2], v[3], v[4], v[5], v[6]}
-for j = 1, #sat do
-  local i = sat[j]
-  out[#out + 1] = i - 1
-  out[#out + 1] = num(s.friction[i])
-  out[#out + 1] = num(s.target[i])
 end
 return out
 `;
 
 /**
  * The proportional controller's step script for `cfg`. KEYS[1] = the client's state key;
- * ARGV = tool name, time (epoch ms), mode (`check-and-record` | `record`).
+ * ARGV = tool name, time (epoch ms; bounded by Redis `TIME` + `CLOCK_TOLERANCE_MS`), mode
+ * (`check-and-record` | `record`). Reply: `{created, allowed, time used, kind, a, b, c, d, e,
+ * ceilLevel…, ceilAt…}` then saturation triples, or `{'corrupt'}` for a state that fails
+ * validation (left as it is).
  */
 export function proportionalStepScript(
   cfg: ResolvedFrictionConfig,
@@ -184,8 +207,14 @@ export function proportionalStepScript(
   return `${LUA_PRELUDE}${configLua(cfg, ttl)}${STEP_LUA}`;
 }
 
-/** Reads a state (KEYS[1]) as `FrictionState` JSON, or nil when absent. */
-export const STATE_READ_SCRIPT = `${LUA_PRELUDE}${encodeLua()}
+/** The adaptive controller's fields, when the state has them. */
+const ADAPTIVE_FIELDS_LUA = `
+    .. (s.credit and (',"credit":' .. numArray(s.credit) .. ',"groupCredit":'
+      .. numArray(s.groupCredit) .. ',"gate":' .. numArray(s.gate) .. ',"closedAt":'
+      .. numArray(s.closedAt)) or '')`;
+
+/** Reads a state of either controller (KEYS[1]) as `FrictionState` JSON, or nil when absent. */
+export const STATE_READ_SCRIPT = `${LUA_PRELUDE}${encodeLua(ADAPTIVE_FIELDS_LUA)}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end
 return encode(cmsgpack.unpack(raw))

@@ -14,7 +14,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AuthflowError } from '../errors.js';
-import { hasAdaptiveFields } from '../friction/adaptive-state.js';
 import type { ResolvedFrictionConfig } from '../friction/config.js';
 import {
   configuredResult,
@@ -22,6 +21,7 @@ import {
   type FrictionResult,
   unconfiguredResult,
 } from '../friction/decision.js';
+import { withCeilings } from '../friction/state.js';
 import { assertState, statusState } from '../friction/state-status.js';
 import { adaptiveStepScript, parseAdaptiveReply } from './redis-adaptive-script.js';
 import { type LuaScript, luaScript, type RedisCommands } from './redis-commands.js';
@@ -44,14 +44,16 @@ const NONE: readonly never[] = Object.freeze([]);
 const READ = luaScript(STATE_READ_SCRIPT);
 
 /**
- * A short, stable fingerprint of a configuration (part of every state key). It includes the
- * controller kind, and the adaptive tuning only for `'adaptive'` (so proportional keys do not
- * change with it).
+ * A short, stable fingerprint of a configuration and of how client keys are derived (part of
+ * every state key). It includes the controller kind, the ceilings, the adaptive tuning only
+ * for `'adaptive'` (so proportional keys do not change with it), and `keyBy` (two apps keying
+ * by client and by subject never share a state).
  */
-export function configFingerprint(cfg: ResolvedFrictionConfig): string {
-  const { toolIndex: _index, adaptive, ...rest } = cfg;
+export function configFingerprint(cfg: ResolvedFrictionConfig, keyBy = 'clientId'): string {
+  const { toolIndex: _index, toolCeilings: _ceil, adaptive, ...rest } = cfg;
   const keyed = cfg.controller === 'adaptive' ? { ...rest, adaptive } : rest;
-  return createHash('sha256').update(JSON.stringify(keyed)).digest('hex').slice(0, 16);
+  const text = JSON.stringify({ ...keyed, keyBy });
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
 interface DecodedStep {
@@ -70,6 +72,14 @@ function badReply(): AuthflowError {
   return new AuthflowError('ERR_STORE_UNAVAILABLE', 'Unexpected reply from the Redis script');
 }
 
+/** A stored state that fails validation: refused, never replaced (see `assertState`). */
+function invalidState(): AuthflowError {
+  return new AuthflowError(
+    'ERR_FRICTION_STATE_INVALID',
+    'The stored friction state is invalid or foreign; refused (delete the key to reset it)',
+  );
+}
+
 /** The Redis friction binding. @internal */
 export class RedisFrictionStore implements FrictionStateStore {
   readonly #cmds: RedisCommands;
@@ -86,7 +96,7 @@ export class RedisFrictionStore implements FrictionStateStore {
   ) {
     this.#cmds = cmds;
     this.#cfg = spec.config;
-    this.#keyBase = `${keyPrefix}friction:${configFingerprint(spec.config)}:`;
+    this.#keyBase = `${keyPrefix}friction:${configFingerprint(spec.config, spec.keyBy)}:`;
     this.#script = stepScript(spec.config, {
       clientTtlMs,
       penaltyTtlMs: spec.penaltyTtlMs,
@@ -119,9 +129,10 @@ export class RedisFrictionStore implements FrictionStateStore {
       [this.keyOf(clientKey)],
       [tool, String(nowMs), mode],
     );
+    if (Array.isArray(reply) && reply[0] === 'corrupt') throw invalidState();
     const { created, result, saturated } =
       this.#cfg.controller === 'adaptive'
-        ? this.#decodeAdaptive(tool, nowMs, reply)
+        ? this.#decodeAdaptive(tool, reply)
         : this.#decodeProportional(tool, reply);
     this.#known.set(clientKey, true);
     const events = created
@@ -130,58 +141,56 @@ export class RedisFrictionStore implements FrictionStateStore {
     return { result, saturated, events };
   }
 
-  /**
-   * The proportional state is stored as MessagePack (read back as JSON by a script), the
-   * adaptive one as JSON (read with `GET`).
-   */
+  /** States are stored as MessagePack (exact doubles) and read back as JSON by a script. */
   async status(clientKey: string, nowMs: number): Promise<FrictionClientStatus | undefined> {
     const key = this.keyOf(clientKey);
-    const raw =
-      this.#cfg.controller === 'adaptive'
-        ? await this.#cmds.run('get', (c) => c.get(key))
-        : await this.#cmds.evalScript(READ, [key], []);
+    const raw = await this.#cmds.evalScript(READ, [key], []);
     if (raw === null) return undefined;
     if (typeof raw !== 'string') throw badReply();
     let state: ReturnType<typeof assertState>;
     try {
       state = assertState(this.#cfg, JSON.parse(raw));
     } catch {
-      throw badReply();
-    }
-    if (this.#cfg.controller === 'adaptive' && !hasAdaptiveFields(this.#cfg, state)) {
-      throw badReply();
+      throw invalidState();
     }
     return statusState(this.#cfg, state, nowMs);
   }
 
+  /** Reply: `{created, allowed, time, kind, a, b, c, d, e, ceilLevel…, ceilAt…, sat…}`. */
   #decodeProportional(tool: string, reply: unknown): DecodedStep {
-    if (!Array.isArray(reply) || reply.length < 8) throw badReply();
-    const result = this.#result(tool, reply);
-    const saturated = reply.length > 8 ? this.#saturated(reply.slice(8)) : NONE;
+    const head = 9 + 2 * this.#cfg.ceilings.length;
+    if (!Array.isArray(reply) || reply.length < head) throw badReply();
+    const result = this.#result(tool, reply, head);
+    const saturated = reply.length > head ? this.#saturated(reply.slice(head)) : NONE;
     return { created: reply[0] === 1, result, saturated };
   }
 
-  #decodeAdaptive(tool: string, nowMs: number, reply: unknown): DecodedStep {
+  #decodeAdaptive(tool: string, reply: unknown): DecodedStep {
     try {
-      return parseAdaptiveReply(this.#cfg, tool, nowMs, reply);
+      return parseAdaptiveReply(this.#cfg, tool, reply);
     } catch {
       throw badReply();
     }
   }
 
-  #result(tool: string, r: readonly unknown[]): FrictionResult {
+  #result(tool: string, r: readonly unknown[], head: number): FrictionResult {
     const cfg = this.#cfg;
-    if (r[2] === 'u') return unconfiguredResult(tool, Number(r[3]));
+    if (r[3] === 'u') return unconfiguredResult(tool, Number(r[4]));
     const i = cfg.toolIndex.get(tool);
     if (i === undefined) throw badReply();
-    return configuredResult(cfg.tools[i]!, {
-      friction: Number(r[3]),
-      ema: Number(r[4]),
-      effectiveTarget: Number(r[5]),
-      saturated: r[6] === '1',
-      budgetRemaining: cfg.defaultBudget - Number(r[7]),
+    const result = configuredResult(cfg.tools[i]!, {
+      friction: Number(r[4]),
+      ema: Number(r[5]),
+      effectiveTarget: Number(r[6]),
+      saturated: r[7] === '1',
+      budgetRemaining: cfg.defaultBudget - Number(r[8]),
       decayPerMs: cfg.timeDecayRate / 1000,
     });
+    if (!result.allowed) return result;
+    const ceil = r.slice(9, head).map(Number);
+    const n = cfg.ceilings.length;
+    const view = { ceilLevel: ceil.slice(0, n), ceilAt: ceil.slice(n) };
+    return withCeilings(cfg, view, i, Number(r[2]), result);
   }
 
   #saturated(rest: readonly unknown[]): FrictionSaturation[] {

@@ -215,19 +215,32 @@ local function encode(s)
     .. ',"satFlag":' .. numArray(s.satFlag) .. ',"groupEma":' .. numArray(s.groupEma)
     .. ',"ring":' .. numArray(s.ring) .. ',"head":' .. num(s.head) .. ',"size":' .. num(s.size)
     .. ',"counts":' .. numArray(s.counts) .. ',"others":[' .. table.concat(others, ',')
-    .. '],"otherCounts":' .. numArray(s.otherCounts)${extraFields} .. '}'
+    .. '],"otherCounts":' .. numArray(s.otherCounts) .. ',"ceilLevel":' .. numArray(s.ceilLevel)
+    .. ',"ceilAt":' .. numArray(s.ceilAt)${extraFields} .. '}'
 end
 `;
 }
 
-/** A state's key lifetime: the penalty TTL while any friction is at or above the penalty minimum. */
+/**
+ * A state's key lifetime: the penalty TTL while it limits the client (a friction at or above the
+ * penalty minimum, or a spent budget when budgeting is on), and at least the longest ceiling
+ * window while a ceiling bucket is not empty — expiry must not erase what limits.
+ */
 export const TTL_LUA = `
 local function ttlOf(s)
-  if PENALTY_TTL > CLIENT_TTL then
+  local ttl = CLIENT_TTL
+  if PENALTY_TTL > ttl then
+    local limited = BUDGET < math.huge and s.spent > 0
     for i = 1, K do
-      if s.friction[i] >= PENALTY_MIN and s.friction[i] > 0 then return PENALTY_TTL end
+      if s.friction[i] >= PENALTY_MIN and s.friction[i] > 0 then limited = true end
+    end
+    if limited then ttl = PENALTY_TTL end
+  end
+  if CEIL_MAXWIN > ttl then
+    for c = 1, C do
+      if s.ceilLevel[c] > 0 then return CEIL_MAXWIN end
     end
   end
-  return CLIENT_TTL
+  return ttl
 end
 `;

@@ -30,12 +30,17 @@ function codeOf(f: () => unknown): unknown {
 }
 
 describe('controller option and adaptive configuration', () => {
-  it("defaults to 'proportional' with an unchanged state layout", () => {
-    const cfg = resolveFrictionConfig({ toolConfigs: DELETE });
-    expect(cfg.controller).toBe('proportional');
-    expect(
-      Object.keys(new FrictionController({ toolConfigs: DELETE }).exportState()),
-    ).not.toContain('credit');
+  it("defaults to 'adaptive'; 'proportional' keeps a state without the adaptive fields", () => {
+    expect(resolveFrictionConfig({ toolConfigs: DELETE }).controller).toBe('adaptive');
+    expect(Object.keys(new FrictionController({ toolConfigs: DELETE }).exportState())).toContain(
+      'credit',
+    );
+    const proportional = new FrictionController({
+      controller: 'proportional',
+      toolConfigs: DELETE,
+    });
+    expect(proportional.config.controller).toBe('proportional');
+    expect(Object.keys(proportional.exportState())).not.toContain('credit');
   });
 
   it('derives the burst per account from target and tolerance', () => {
@@ -48,7 +53,7 @@ describe('controller option and adaptive configuration', () => {
     expect(cfg.adaptive.groupBurst).toEqual([128]);
     expect(cfg.adaptive).toMatchObject({
       tolerance: 0.01,
-      minBlockMs: 12_000,
+      minBlockMs: 20_000,
       idleGraceMs: 60_000,
     });
     const tuned = resolveFrictionConfig({
@@ -73,7 +78,10 @@ describe('controller option and adaptive configuration', () => {
   });
 
   it('rejects a proportional state for an adaptive controller', () => {
-    const state = new FrictionController({ toolConfigs: DELETE }).exportState();
+    const state = new FrictionController({
+      controller: 'proportional',
+      toolConfigs: DELETE,
+    }).exportState();
     expect(codeOf(() => adaptive({ state }))).toBe('ERR_INVALID_ARG_VALUE');
   });
 });
@@ -102,11 +110,11 @@ describe("controller: 'adaptive'", () => {
     const { t } = spamUntilBlocked(c);
     const closedAt = t - 1000;
     for (let k = 1; k <= 200; k++) c.recordUnconfigured('list_tasks', t + k);
-    expect(c.check('delete_task', closedAt + 11_500)).toMatchObject({
+    expect(c.check('delete_task', closedAt + 19_500)).toMatchObject({
       allowed: false,
       retryAfterMs: 501,
     });
-    expect(c.check('delete_task', closedAt + 12_000).allowed).toBe(true);
+    expect(c.check('delete_task', closedAt + 20_000).allowed).toBe(true);
   });
 
   it('retryAfterMs is exact: blocked 2 ms before it, allowed at it', () => {

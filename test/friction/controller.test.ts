@@ -17,6 +17,7 @@ function spamUntilBlocked(c: FrictionController, tool: string, max: number, step
 describe('FrictionController reference trajectories', () => {
   it('reproduces the Python numbers (target 0.05, warm-up 0, no decay)', () => {
     const c = new FrictionController({
+      controller: 'proportional',
       warmupCalls: 0,
       timeDecayRate: 0,
       toolConfigs: { t: { targetRate: 0.05 } },
@@ -36,7 +37,11 @@ describe('FrictionController reference trajectories', () => {
 
   it('refuses the 20th attempt with default decay and warm-up 0', () => {
     for (const stepMs of [0, 1000]) {
-      const c = new FrictionController({ warmupCalls: 0, toolConfigs: { delete_task: {} } });
+      const c = new FrictionController({
+        controller: 'proportional',
+        warmupCalls: 0,
+        toolConfigs: { delete_task: {} },
+      });
       const blocked = spamUntilBlocked(c, 'delete_task', 100, stepMs);
       expect(blocked?.attempt).toBe(20);
       expect(blocked?.result.message).toBe('Blocked: friction 1.00 >= threshold 0.95');
@@ -45,14 +50,21 @@ describe('FrictionController reference trajectories', () => {
   });
 
   it('with the full defaults (warm-up 20), calls in one instant: refuses the 33rd attempt', () => {
-    const c = new FrictionController({ toolConfigs: { delete_task: {} } });
+    const c = new FrictionController({
+      controller: 'proportional',
+      toolConfigs: { delete_task: {} },
+    });
     const blocked = spamUntilBlocked(c, 'delete_task', 100, 0);
     expect(blocked?.attempt).toBe(33);
     expect(blocked?.result.message).toBe('Blocked: friction 0.97 >= threshold 0.95');
   });
 
   it('keeps friction at 0 during warm-up while the EMA moves', () => {
-    const c = new FrictionController({ toolConfigs: { delete_task: {} }, now: () => 0 });
+    const c = new FrictionController({
+      controller: 'proportional',
+      toolConfigs: { delete_task: {} },
+      now: () => 0,
+    });
     for (let i = 0; i < 19; i++) {
       const r = c.recordCall('delete_task');
       expect(r.friction).toBe(0);
@@ -66,6 +78,7 @@ describe('FrictionController reference trajectories', () => {
 describe('FrictionController behaviour', () => {
   const prod = (extra = {}) =>
     new FrictionController({
+      controller: 'proportional',
       warmupCalls: 0,
       timeDecayRate: 0,
       toolConfigs: MUTATION_TOOLS,
@@ -91,6 +104,7 @@ describe('FrictionController behaviour', () => {
 
   it('never blocks a benign mix (20 % mutations over 11 tools, 80 % reads)', () => {
     const c = new FrictionController({
+      controller: 'proportional',
       toolConfigs: MUTATION_TOOLS,
       toolGroups: { mutations: MUTATION_GROUP },
     });
@@ -146,7 +160,12 @@ describe('FrictionController behaviour', () => {
   });
 
   it('refuses on budget with the budget message', () => {
-    const c = new FrictionController({ defaultBudget: 0.9, toolConfigs: { x: {} }, now: () => 0 });
+    const c = new FrictionController({
+      controller: 'proportional',
+      defaultBudget: 0.9,
+      toolConfigs: { x: {} },
+      now: () => 0,
+    });
     expect(c.checkAndRecord('x').allowed).toBe(true);
     const r = c.checkAndRecord('x');
     expect(r.allowed).toBe(false);
@@ -171,7 +190,12 @@ describe('FrictionController behaviour', () => {
   });
 
   it('frees window slots of unconfigured tools that leave the window', () => {
-    const c = new FrictionController({ windowSize: 3, toolConfigs: { x: {} }, now: () => 0 });
+    const c = new FrictionController({
+      controller: 'proportional',
+      windowSize: 3,
+      toolConfigs: { x: {} },
+      now: () => 0,
+    });
     for (const tool of ['a', 'b', 'c', 'd', 'e', 'a']) c.recordUnconfigured(tool);
     expect(
       c
@@ -185,6 +209,7 @@ describe('FrictionController behaviour', () => {
 
   it('prints the threshold like Python (1.0)', () => {
     const c = new FrictionController({
+      controller: 'proportional',
       warmupCalls: 0,
       toolConfigs: { x: { hardBlockThreshold: 1 } },
       now: () => 0,

@@ -42,8 +42,11 @@ function buildServer(registry: FrictionRegistry): McpServer {
 
 beforeAll(async () => {
   const registry = new FrictionRegistry({
-    defaultConfig: { warmupCalls: 0 },
+    defaultConfig: { controller: 'proportional', warmupCalls: 0 },
     toolConfigs: { delete_task: { targetRate: 0.05 }, legacy_delete: { targetRate: 0.03 } },
+    toolGroups: {
+      legacy: { tools: ['legacy_delete'], ceiling: { limit: 3, windowMs: 3_600_000 } },
+    },
     logger,
   });
   const app = express();
@@ -137,6 +140,29 @@ describe('withFriction through a real McpServer and SDK client over HTTP', () =>
     expect(ran.legacy_delete).toBeLessThan(40);
     expect((await client.callTool({ name: 'early_tool', arguments: {} })).isError).toBeFalsy();
     expect(ran.early_tool).toBe(1);
+    await client.close();
+  });
+
+  it('refuses beyond an absolute ceiling with the same isError result, naming the ceiling', async () => {
+    const client = await connect('agent-3');
+    const before = ran.legacy_delete;
+    for (let i = 0; i < 19; i++) await client.callTool({ name: 'list_tasks', arguments: {} });
+    const results: CallToolResult[] = [];
+    for (let i = 0; i < 4; i++) {
+      results.push(
+        (await client.callTool({ name: 'legacy_delete', arguments: {} })) as CallToolResult,
+      );
+    }
+    expect(results.map((r) => Boolean(r.isError))).toEqual([false, false, false, true]);
+    expect(ran.legacy_delete).toBe(before + 3);
+    expect(text(results[3])).toBe(
+      "Tool 'legacy_delete' is temporarily rate-limited. Ceiling reached: 3 calls per 3600000 ms for group 'legacy'. Please try a different approach or wait about 1200 seconds before retrying.",
+    );
+    expect(
+      logger.records.some(
+        (r) => r.event_type === 'friction_block' && r.client_id === 'agent-3' && !r.allowed,
+      ),
+    ).toBe(true);
     await client.close();
   });
 

@@ -37,7 +37,7 @@ const storeDown = () =>
 function registry(extra: Partial<ConstructorParameters<typeof FrictionRegistry>[0]> = {}) {
   const logger = captureLogger();
   const reg = new FrictionRegistry({
-    defaultConfig: { warmupCalls: 0, timeDecayRate: 0 },
+    defaultConfig: { controller: 'proportional', warmupCalls: 0, timeDecayRate: 0 },
     toolConfigs: MUTATION_TOOLS,
     toolGroups: { mutations: MUTATION_GROUP },
     now: () => 1_000,

@@ -18,7 +18,7 @@ function blockedAfterSpam(registry: FrictionRegistry) {
 describe('tool wrappers', () => {
   const make = () =>
     new FrictionRegistry({
-      defaultConfig: { warmupCalls: 0, timeDecayRate: 0 },
+      defaultConfig: { controller: 'proportional', warmupCalls: 0, timeDecayRate: 0 },
       toolConfigs: { delete_task: {} },
       logger: captureLogger(),
     });

@@ -89,7 +89,7 @@ describeRedis('Redis store shared by replicas', () => {
     const mk = () =>
       new FrictionRegistry({
         ...opts,
-        defaultConfig: { windowSize: 500 },
+        defaultConfig: { controller: 'proportional', windowSize: 500 },
         store: new RedisStore({ client: client(), keyPrefix, logger: silentLogger }),
         logger: silentLogger,
       });

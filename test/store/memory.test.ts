@@ -29,7 +29,11 @@ describe('MemoryStore bounds and options', () => {
     const s = new MemoryStore({ now: () => t, sweepIntervalMs: 0 });
     await s.set('a', '1', 10);
     const f = s.friction({
-      config: resolveFrictionConfig({ warmupCalls: 0, toolConfigs: { x: {} } }),
+      config: resolveFrictionConfig({
+        controller: 'proportional',
+        warmupCalls: 0,
+        toolConfigs: { x: {} },
+      }),
       maxClients: 1,
       penaltyTtlMs: 10,
       penaltyMinFriction: 0.1,
@@ -48,7 +52,11 @@ describe('MemoryStore bounds and options', () => {
   it('bounds the penalty table by maxPenalties', async () => {
     const s = new MemoryStore({ maxPenalties: 2, sweepIntervalMs: 0 });
     const f = s.friction({
-      config: resolveFrictionConfig({ warmupCalls: 0, toolConfigs: { x: {} } }),
+      config: resolveFrictionConfig({
+        controller: 'proportional',
+        warmupCalls: 0,
+        toolConfigs: { x: {} },
+      }),
       maxClients: 1,
       penaltyTtlMs: 60_000,
       penaltyMinFriction: 0.01,

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { MemoryStore } from '../../src/store/memory.js';
 import { RedisStore } from '../../src/store/redis.js';
 import { adaptiveStepScript, parseAdaptiveReply } from '../../src/store/redis-adaptive-script.js';
+import { STATE_READ_SCRIPT } from '../../src/store/redis-friction-script.js';
 import type { FrictionStepMode } from '../../src/store/types.js';
 import { deleteKeys, describeRedis, redisClient, uniquePrefix } from '../helpers/redis-env.js';
 
@@ -26,6 +27,10 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
   });
 
   const TOOLS = ['a', 'b', 'c', 'ünï/"code"', 'free-1', 'free-2'];
+  const ceilingArb = fc.record({
+    limit: fc.integer({ min: 1, max: 4 }),
+    windowMs: fc.constantFrom(1, 700, 5000, 3_600_000),
+  });
   const configArb = fc.record({
     windowSize: fc.integer({ min: 1, max: 12 }),
     timeDecayRate: fc.constantFrom(0, 0.001, 0.05, 0.7),
@@ -33,6 +38,8 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
     saturationWindow: fc.integer({ min: 0, max: 3 }),
     saturationThreshold: fc.constantFrom(0.5, 0.9),
     defaultBudget: fc.constantFrom(Number.POSITIVE_INFINITY, 40),
+    ceilA: fc.option(ceilingArb, { nil: undefined }),
+    ceilG: fc.option(ceilingArb, { nil: undefined }),
     pressureWeight: fc.constantFrom(0, 1),
     adaptive: fc.record({
       minBlockMs: fc.constantFrom(0, 1000, 12_000),
@@ -51,16 +58,18 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(configArb, fc.array(stepArb, { maxLength: 60 }), async (tuning, steps) => {
-        const { pressureWeight, ...rest } = tuning;
+        const { pressureWeight, ceilA, ceilG, ...rest } = tuning;
         const input: FrictionConfigInput = {
           ...rest,
           controller: 'adaptive',
           toolConfigs: {
-            a: { targetRate: 0.1 },
+            a: { targetRate: 0.1, ceiling: ceilA },
             b: { targetRate: 0.3, hardBlockThreshold: 0.7 },
             'ünï/"code"': { minCost: 1, maxCost: 3 },
           },
-          toolGroups: { g: { tools: ['a', 'b', 'c'], aggregateTarget: 0.2, pressureWeight } },
+          toolGroups: {
+            g: { tools: ['a', 'b', 'c'], aggregateTarget: 0.2, pressureWeight, ceiling: ceilG },
+          },
         };
         const config = resolveFrictionConfig(input);
         const spec = { config, maxClients: 10, penaltyTtlMs: 60_000, penaltyMinFriction: 0.1 };
@@ -76,14 +85,14 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
           if (mode === 'record') twin.recordUnconfigured(s.tool, t);
           else twin.checkAndRecord(s.tool, t);
           const reply = await client.eval(script, 1, key, s.tool, String(t), mode);
-          const r = parseAdaptiveReply(config, s.tool, t, reply);
+          const r = parseAdaptiveReply(config, s.tool, reply);
           expect(r.result).toEqual(m.result);
           expect(r.saturated).toEqual(m.saturated);
           if (mode === 'check-and-record') {
             expect((reply as unknown[])[1]).toBe(m.result.allowed ? 1 : 0);
           }
         }
-        const raw = await client.get(key);
+        const raw = (await client.eval(STATE_READ_SCRIPT, 1, key)) as string | null;
         if (steps.length > 0) {
           const state = assertState(config, JSON.parse(raw!));
           expect(state).toEqual(twin.exportState());
@@ -104,7 +113,7 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
     let blockedAt = 0;
     for (let i = 1; i <= 100 && blockedAt === 0; i++) {
       const reply = await client.eval(script, 1, key, 'd', String(i * 1000), 'check-and-record');
-      const r = parseAdaptiveReply(config, 'd', i * 1000, reply);
+      const r = parseAdaptiveReply(config, 'd', reply);
       if (!r.result.allowed) {
         blockedAt = i;
         expect(r.result.frictionLevel).toBe('BLOCKED');
@@ -114,7 +123,7 @@ describeRedis("Redis Lua step of controller: 'adaptive'", () => {
     expect(blockedAt).toBe(40);
     const ttl = await client.pttl(key);
     expect(ttl).toBeGreaterThan(TTLS.clientTtlMs);
-    expect(() => parseAdaptiveReply(config, 'd', 0, [1, 1, 'c', 0, '1'])).toThrow(TypeError);
+    expect(() => parseAdaptiveReply(config, 'd', [1, 1, 'c', 0, '1'])).toThrow(TypeError);
   });
 
   it('RedisStore runs it: a registry on Redis decides exactly as one on memory', async () => {

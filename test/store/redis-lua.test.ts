@@ -49,6 +49,10 @@ return out`;
   });
 
   const TOOLS = ['a', 'b', 'c', 'ünï/"code"', 'free-1', 'free-2'];
+  const ceilingArb = fc.record({
+    limit: fc.integer({ min: 1, max: 4 }),
+    windowMs: fc.constantFrom(1, 700, 5000, 3_600_000),
+  });
   const configArb = fc.record({
     windowSize: fc.integer({ min: 1, max: 12 }),
     warmupCalls: fc.integer({ min: 0, max: 6 }),
@@ -59,6 +63,9 @@ return out`;
     saturationWindow: fc.integer({ min: 0, max: 3 }),
     saturationThreshold: fc.constantFrom(0.5, 0.9),
     defaultBudget: fc.constantFrom(Number.POSITIVE_INFINITY, 40),
+    ceilA: fc.option(ceilingArb, { nil: undefined }),
+    ceilG: fc.option(ceilingArb, { nil: undefined }),
+    controller: fc.constantFrom('proportional' as const, 'adaptive' as const),
   });
   const stepArb = fc.record({
     tool: fc.constantFrom(...TOOLS),
@@ -70,14 +77,15 @@ return out`;
     let run = 0;
     await fc.assert(
       fc.asyncProperty(configArb, fc.array(stepArb, { maxLength: 60 }), async (tuning, steps) => {
+        const { ceilA, ceilG, ...rest } = tuning;
         const input: FrictionConfigInput = {
-          ...tuning,
+          ...rest,
           toolConfigs: {
-            a: { targetRate: 0.1 },
+            a: { targetRate: 0.1, ceiling: ceilA },
             b: { targetRate: 0.3, hardBlockThreshold: 0.7 },
             'ünï/"code"': { minCost: 1, maxCost: 3 },
           },
-          toolGroups: { g: { tools: ['a', 'b', 'c'], aggregateTarget: 0.2 } },
+          toolGroups: { g: { tools: ['a', 'b', 'c'], aggregateTarget: 0.2, ceiling: ceilG } },
         };
         const spec = {
           config: resolveFrictionConfig(input),

@@ -36,7 +36,7 @@ class FaultyClient extends EventEmitter implements RedisClient {
 
 const never = () => new Promise<never>(() => {});
 const spec = {
-  config: resolveFrictionConfig({ toolConfigs: { x: {} } }),
+  config: resolveFrictionConfig({ controller: 'proportional', toolConfigs: { x: {} } }),
   maxClients: 10,
   penaltyTtlMs: 1000,
   penaltyMinFriction: 0.1,
@@ -77,15 +77,16 @@ describe('RedisStore options', () => {
     );
   });
 
-  it('turns a malformed adaptive reply or state into ERR_STORE_UNAVAILABLE', async () => {
-    const c = new FaultyClient((cmd) => Promise.resolve(cmd === 'get' ? '{"v":1}' : [1, 1, 'c']));
+  it('turns a malformed adaptive reply into ERR_STORE_UNAVAILABLE, a bad state into ERR_FRICTION_STATE_INVALID', async () => {
+    const replies: unknown[] = [[1, 1, 'c'], '{"v":1}'];
+    const c = new FaultyClient(() => Promise.resolve(replies.shift()));
     const store = new RedisStore({ client: c, logger: silentLogger });
     const config = resolveFrictionConfig({ controller: 'adaptive', toolConfigs: { x: {} } });
     const f = store.friction({ ...spec, config });
     const unavailable = { code: 'ERR_STORE_UNAVAILABLE' };
     await expect(f.step('a', 'x', 0, 'check-and-record')).rejects.toMatchObject(unavailable);
-    await expect(f.status('a', 0)).rejects.toMatchObject(unavailable);
-    expect(c.calls).toEqual(['evalsha', 'get']);
+    await expect(f.status('a', 0)).rejects.toMatchObject({ code: 'ERR_FRICTION_STATE_INVALID' });
+    expect(c.calls).toEqual(['evalsha', 'evalsha']);
   });
 
   it('refuses a non-positive TTL without a round trip', async () => {
@@ -153,7 +154,7 @@ describe('RedisStore failures', () => {
     const c = new FaultyClient((cmd) =>
       cmd === 'evalsha'
         ? Promise.reject(new Error('NOSCRIPT No matching script'))
-        : Promise.resolve([1, 1, 'c', '0', '0', '0.05', '0', '0']),
+        : Promise.resolve([1, 1, '0', 'c', '0', '0', '0.05', '0', '0']),
     );
     const store = new RedisStore({ client: c, logger: silentLogger });
     const out = await store.friction(spec).step('a', 'x', 0, 'check-and-record');
@@ -170,7 +171,11 @@ describe('RedisStore failures', () => {
   });
 
   it('refuses malformed script replies and states', async () => {
-    const replies: unknown[] = ['nope', [0, 1, 'c', '0', '0', '0', '0', '0', 9, '1', '1'], '{'];
+    const replies: unknown[] = [
+      'nope',
+      [0, 1, '0', 'c', '0', '0', '0', '0', '0', 9, '1', '1'],
+      '{',
+    ];
     const c = new FaultyClient(() => Promise.resolve(replies.shift()));
     const store = new RedisStore({ client: c, logger: silentLogger });
     const f = store.friction(spec);
@@ -180,6 +185,6 @@ describe('RedisStore failures', () => {
     await expect(f.step('a', 'x', 0, 'record')).rejects.toMatchObject({
       code: 'ERR_STORE_UNAVAILABLE',
     });
-    await expect(f.status('a', 0)).rejects.toMatchObject({ code: 'ERR_STORE_UNAVAILABLE' });
+    await expect(f.status('a', 0)).rejects.toMatchObject({ code: 'ERR_FRICTION_STATE_INVALID' });
   });
 });
