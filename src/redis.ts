@@ -1,7 +1,8 @@
 /**
  * The `mcp-authflow-resource/redis` entry: the Redis store, so several replicas share friction
- * state (one atomic Lua step per decision) and the introspection cache. Bring your own client
- * (`ioredis` 5 is a peer dependency; any client with the {@link RedisClient} shape works).
+ * state (one atomic Lua step per decision) and the introspection cache. Bring your own client:
+ * `ioredis` 5 or 6 (or iovalkey), node-redis 5 or 6 (`redis`, see {@link NodeRedisClient}), or
+ * any client with the {@link RedisClient} shape.
  *
  * @example
  * ```ts
@@ -23,6 +24,7 @@
 
 export type { RedisStoreOptions } from './store/redis.js';
 export { RedisStore } from './store/redis.js';
+export type { NodeRedisClient, NodeRedisEvalOptions } from './store/redis-client.js';
 export type { RedisClient } from './store/redis-commands.js';
 export type { SharedIntrospectionCacheOptions } from './verify/redis-cache.js';
 export { createSharedIntrospectionCache } from './verify/redis-cache.js';

@@ -11,6 +11,7 @@ import { defaultLogger } from '../lib/logger.js';
 import { integerOption } from '../lib/option-integer.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Logger } from '../types.js';
+import { type NodeRedisClient, toRedisClient } from './redis-client.js';
 import { type RedisClient, RedisCommands } from './redis-commands.js';
 import { RedisFrictionStore } from './redis-friction.js';
 import type { FrictionStateStore, FrictionStoreSpec, Store } from './types.js';
@@ -26,8 +27,11 @@ const DEFAULT_CLIENT_TTL_MS = 3_600_000;
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
-  /** A connected client (ioredis 5 fits as is). The caller owns it and closes it. */
-  readonly client: RedisClient;
+  /**
+   * A connected client: ioredis 5 or 6 (or iovalkey) as is, node-redis 5 or 6 (`redis`, detected
+   * by its `evalSha` and adapted). The caller owns it and closes it.
+   */
+  readonly client: RedisClient | NodeRedisClient;
   /** Prefix of every key this store writes. @default 'mcp-authflow:' */
   readonly keyPrefix?: string;
   /**
@@ -67,6 +71,7 @@ const REDIS_STORE_OPTIONS: OptionKeys<RedisStoreOptions> = {
 };
 
 interface ResolvedRedisStoreOptions {
+  readonly client: RedisClient;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
   readonly retryIntervalMs: number;
@@ -76,14 +81,7 @@ interface ResolvedRedisStoreOptions {
 
 /** Validates {@link RedisStoreOptions} and applies the defaults. @internal */
 export function resolveRedisStoreOptions(o: RedisStoreOptions): ResolvedRedisStoreOptions {
-  const c = (o as { client?: Partial<RedisClient> } | undefined)?.client;
-  const methods = ['evalsha', 'eval', 'get', 'set', 'del'] as const;
-  if (typeof c !== 'object' || c === null || methods.some((m) => typeof c[m] !== 'function')) {
-    throw invalidArg(
-      'ERR_INVALID_ARG_TYPE',
-      'The option "client" must be a Redis client with evalsha, eval, get, set and del',
-    );
-  }
+  const client = toRedisClient((o as { client?: unknown } | undefined)?.client);
   if (o.keyPrefix !== undefined && typeof o.keyPrefix !== 'string') {
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The option "keyPrefix" must be a string');
   }
@@ -92,6 +90,7 @@ export function resolveRedisStoreOptions(o: RedisStoreOptions): ResolvedRedisSto
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The option "logger" must implement Logger');
   }
   return Object.freeze({
+    client,
     keyPrefix: o.keyPrefix ?? DEFAULT_KEY_PREFIX,
     commandTimeoutMs: integerOption(
       o.commandTimeoutMs,
@@ -156,7 +155,7 @@ export class RedisStore implements Store {
     assertKnownKeys(options, REDIS_STORE_OPTIONS, 'RedisStore');
     this.#opts = resolveRedisStoreOptions(options);
     this.keyPrefix = this.#opts.keyPrefix;
-    this.#cmds = new RedisCommands(options.client, this.#opts);
+    this.#cmds = new RedisCommands(this.#opts.client, this.#opts);
   }
 
   /** Whether the last command failed (Redis considered down until a command succeeds). */
