@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+
 /**
  * A verified access token.
  *
@@ -48,4 +50,28 @@ export interface TokenVerifier {
   verifyToken(token: string): Promise<AccessToken | null>;
   /** Releases resources (pooled connections). */
   close(): Promise<void>;
+}
+
+/**
+ * The SDK's `AuthInfo` for a verified token: `resource` as a URL (RFC 8707), the subject, issuer
+ * and claims (with any `cnf` binding) under `extra`.
+ *
+ * @param accessToken - The verified token.
+ * @param resource - The resource the token was accepted for, when known.
+ * @returns The `AuthInfo` handed to tool handlers as `extra.authInfo`.
+ * @internal
+ */
+export function toAuthInfo(accessToken: AccessToken, resource: URL | undefined): AuthInfo {
+  return {
+    token: accessToken.token,
+    clientId: accessToken.clientId,
+    scopes: [...accessToken.scopes],
+    expiresAt: accessToken.expiresAt,
+    ...(resource !== undefined ? { resource } : {}),
+    extra: {
+      subject: accessToken.subject,
+      issuer: accessToken.issuer,
+      claims: accessToken.claims,
+    },
+  };
 }

@@ -22,7 +22,7 @@ import {
 import type { CachedIntrospection, IntrospectionVerdict } from '../cache.js';
 import { INTROSPECTION_CACHE_OPTIONS, INTROSPECTION_VERIFIER_OPTIONS } from '../option-keys.js';
 import { isWellFormedToken } from '../token-syntax.js';
-import type { AccessToken, TokenVerifier } from '../verifier.js';
+import { type AccessToken, type TokenVerifier, toAuthInfo } from '../verifier.js';
 import { judgeClaims, parseUrl, timeRejection } from './claims.js';
 import { introspect } from './introspect.js';
 import { type ResolvedIntrospectionOptions, resolveIntrospectionOptions } from './options.js';
@@ -117,7 +117,7 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
     const accessToken = await this.#verify(token);
     let authInfo = this.#authInfos.get(accessToken);
     if (authInfo === undefined) {
-      authInfo = toAuthInfo(accessToken);
+      authInfo = toAuthInfo(accessToken, resourceUrl(accessToken.resource));
       this.#authInfos.set(accessToken, authInfo);
     }
     return { ...authInfo, scopes: [...authInfo.scopes] };
@@ -277,18 +277,6 @@ function toAccessToken(token: string, verdict: Accepted, entry: CachedIntrospect
   });
 }
 
-function toAuthInfo(accessToken: AccessToken): AuthInfo {
-  const resource = accessToken.resource === undefined ? undefined : parseUrl(accessToken.resource);
-  return {
-    token: accessToken.token,
-    clientId: accessToken.clientId,
-    scopes: [...accessToken.scopes],
-    expiresAt: accessToken.expiresAt,
-    ...(resource !== undefined ? { resource } : {}),
-    extra: {
-      subject: accessToken.subject,
-      issuer: accessToken.issuer,
-      claims: accessToken.claims,
-    },
-  };
+function resourceUrl(resource: string | undefined): URL | undefined {
+  return resource === undefined ? undefined : parseUrl(resource);
 }

@@ -22,7 +22,7 @@ import { TokenRejectedError, VerifierUnavailableError } from '../../errors.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
 import { parseUrl } from '../introspection/claims.js';
-import type { AccessToken, TokenVerifier } from '../verifier.js';
+import { type AccessToken, type TokenVerifier, toAuthInfo } from '../verifier.js';
 import { acceptedAudience, jwtClientId, jwtScopes } from './claims.js';
 import { IssuerKeySet } from './key-set.js';
 import { type ResolvedJwtOptions, resolveJwtOptions } from './options.js';
@@ -119,18 +119,7 @@ export class JwtTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
     const resource =
       this.#serverUrl ??
       (accessToken.resource === undefined ? undefined : parseUrl(accessToken.resource));
-    return {
-      token: accessToken.token,
-      clientId: accessToken.clientId,
-      scopes: [...accessToken.scopes],
-      expiresAt: accessToken.expiresAt,
-      ...(resource !== undefined ? { resource } : {}),
-      extra: {
-        subject: accessToken.subject,
-        issuer: accessToken.issuer,
-        claims: accessToken.claims,
-      },
-    };
+    return toAuthInfo(accessToken, resource);
   }
 
   /**
