@@ -140,3 +140,37 @@ describe('checkBinding (RFC 9449 §7.1)', () => {
     expect(() => checkBinding(allowed, 'dpop', 'other', bound)).toThrow(DpopProofError);
   });
 });
+
+describe('protected resource metadata advertises DPoP (RFC 9728 §2)', () => {
+  const base = {
+    serverUrl: 'https://mcp.example.com/mcp',
+    authServerPublicUrl: 'https://as.example.com',
+  };
+  it('adds the two fields only when configured', async () => {
+    const { buildProtectedResourceMetadata } = await import(
+      '../../../src/discovery/protected-resource.js'
+    );
+    expect(buildProtectedResourceMetadata(base)).not.toHaveProperty(
+      'dpop_signing_alg_values_supported',
+    );
+    expect(buildProtectedResourceMetadata({ ...base, dpop: {} })).toMatchObject({
+      dpop_signing_alg_values_supported: ['ES256', 'RS256', 'PS256', 'EdDSA', 'Ed25519'],
+      dpop_bound_access_tokens_required: false,
+    });
+    expect(
+      buildProtectedResourceMetadata({ ...base, dpop: { algorithms: ['ES256'], required: true } }),
+    ).toMatchObject({
+      dpop_signing_alg_values_supported: ['ES256'],
+      dpop_bound_access_tokens_required: true,
+    });
+    expect(() => buildProtectedResourceMetadata({ ...base, dpop: 'yes' as never })).toThrow(
+      /"dpop"/,
+    );
+    expect(() =>
+      buildProtectedResourceMetadata({ ...base, dpop: { required: 'yes' as never } }),
+    ).toThrow(/dpop.required/);
+    expect(() =>
+      buildProtectedResourceMetadata({ ...base, dpop: { algorithms: ['HS256'] } }),
+    ).toThrow(/dpop.algorithms/);
+  });
+});
