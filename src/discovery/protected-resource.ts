@@ -6,7 +6,7 @@
  */
 
 import { invalidArg } from '../errors.js';
-import { resolveDpopOptions } from '../http/dpop/options.js';
+import { resolveDpopAlgorithms } from '../http/dpop/options.js';
 import { resolveOptionalString, resolveScopes } from '../http/options.js';
 import { normalizePublicUrl } from '../http/url.js';
 
@@ -153,14 +153,16 @@ function dpopMetadata(value: unknown): Partial<ProtectedResourceMetadata> {
   if (typeof value !== 'object' || value === null) {
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"dpop" must be an object');
   }
+  const unknown = Object.keys(value).filter((k) => k !== 'algorithms' && k !== 'required');
+  if (unknown.length > 0) {
+    throw invalidArg('ERR_INVALID_ARG_VALUE', `Unknown "dpop" option(s): ${unknown.join(', ')}`);
+  }
   const { algorithms, required } = value as DpopMetadataOptions;
   if (required !== undefined && typeof required !== 'boolean') {
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"dpop.required" must be a boolean');
   }
-  const mode = required ? 'required' : 'allowed';
-  const resolved = resolveDpopOptions({ mode, ...(algorithms ? { algorithms } : {}) }, Date.now);
   return {
-    dpop_signing_alg_values_supported: resolved?.algorithms ?? [],
+    dpop_signing_alg_values_supported: resolveDpopAlgorithms(algorithms),
     dpop_bound_access_tokens_required: required ?? false,
   };
 }

@@ -6,12 +6,13 @@
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
 
+import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { DpopProofError } from './errors.js';
 import type { ResolvedDpopOptions } from './options.js';
 
 /** A token that may not be used the way it was presented; 401 `invalid_token`. */
-export class DpopBindingError extends Error {
+export class DpopBindingError extends InvalidTokenError {
   constructor(message: string) {
     super(message);
     this.name = new.target.name;

@@ -75,7 +75,15 @@ function positive(value: unknown, name: string, fallback: number): number {
   return value;
 }
 
-function algorithms(value: unknown): readonly string[] {
+/**
+ * Validates a list of DPoP proof algorithms (asymmetric JWS algorithms only).
+ *
+ * @param value - The list as given; `undefined` gives the default.
+ * @returns A frozen list without duplicates.
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE`.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5.1
+ */
+export function resolveDpopAlgorithms(value: unknown): readonly string[] {
   if (value === undefined) return DEFAULT_ALGORITHMS;
   if (!Array.isArray(value) || value.length === 0) {
     throw invalidArg('ERR_INVALID_ARG_TYPE', '"dpop.algorithms" must be a non-empty array');
@@ -137,7 +145,7 @@ export function resolveDpopOptions(
   }
   return Object.freeze({
     mode,
-    algorithms: algorithms(o.algorithms),
+    algorithms: resolveDpopAlgorithms(o.algorithms),
     proofMaxAgeMs: positive(o.proofMaxAgeMs, 'dpop.proofMaxAgeMs', 60_000),
     replayStore: o.replayStore ?? createMemoryReplayStore({ now }),
     nonce: nonceSource(o.nonce, now),
