@@ -8,6 +8,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
 
+import { AuthflowError, VerifierUnavailableError } from '../../errors.js';
 import {
   type AuthErrorContext,
   type AuthErrorResponse,
@@ -85,7 +86,8 @@ function proofRefusal(
  * The gate's answer with DPoP on: a refused proof → 401 `invalid_dpop_proof` (or
  * `use_dpop_nonce` + `DPoP-Nonce`); any other 401 gets a `DPoP` challenge: alone when the client
  * used the `DPoP` scheme, after the `Bearer` one otherwise (both when no credentials came).
- * Other statuses are {@link authErrorResponse}'s, unchanged.
+ * Other statuses are {@link authErrorResponse}'s, unchanged; an unreachable replay store answers
+ * 503 + `Retry-After` (the proof is never accepted unchecked).
  *
  * @param err - What was thrown or detected.
  * @param context - Metadata URL and scopes for the challenge.
@@ -102,6 +104,9 @@ export function dpopAuthErrorResponse(
 ): AuthErrorResponse {
   const metadata = context.resourceMetadataUrl;
   if (err instanceof DpopProofError) return proofRefusal(err, algorithms, metadata);
+  if (err instanceof AuthflowError && err.code === 'ERR_STORE_UNAVAILABLE') {
+    return authErrorResponse(new VerifierUnavailableError('Replay store unavailable'), context);
+  }
   const base = authErrorResponse(err, context);
   if (base.status !== 401 || base.challenge === undefined) return base;
   const missing = base.error === 'unauthorized';
