@@ -189,6 +189,48 @@ describe('the gate with dpop on (RFC 9449 §7, DESIGN §6.2)', () => {
     expect((await gate(request('DPoP bound', retry))).ok).toBe(true);
   });
 
+  it('nonce rotation: a nonce lives through the next window, then use_dpop_nonce with a new one', async () => {
+    let t = NOW;
+    const verifier = {
+      verifyAccessToken: async (token: string): Promise<AuthInfo> => ({
+        token,
+        clientId: 'c',
+        scopes: [],
+        extra: { claims: { cnf: { jkt } } },
+      }),
+    };
+    const gate = createBearerGate({
+      verifier,
+      serverUrl: SERVER_URL,
+      now: () => t,
+      dpop: { nonce: { secret: 'r'.repeat(32), ttlMs: 60_000 } },
+    });
+    const at = async (nonce?: string) =>
+      gate(
+        request(
+          'DPoP bound',
+          await signProof(key, {
+            iat: t / 1000,
+            htu: HTU,
+            token: 'bound',
+            ...(nonce ? { nonce } : {}),
+          }),
+        ),
+      );
+    const first = await at();
+    if (first.ok) throw new Error('passed without a nonce');
+    const nonce = first.response.headers['DPoP-Nonce']!;
+    t += 60_000;
+    expect((await at(nonce)).ok).toBe(true);
+    t += 60_000;
+    const stale = await at(nonce);
+    if (stale.ok) throw new Error('stale nonce passed');
+    expect(stale.response.error).toBe('use_dpop_nonce');
+    const next = stale.response.headers['DPoP-Nonce']!;
+    expect(next).not.toBe(nonce);
+    expect((await at(next)).ok).toBe(true);
+  });
+
   it('refuses a replayed proof', async () => {
     const { gate } = gateWith();
     const proof = await signProof(key, { iat, htu: HTU, token: 'bound' });
