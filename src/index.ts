@@ -16,6 +16,7 @@ export type {
 export { requireBearerAuth } from './adapters/fetch/bearer.js';
 export { synthesizeAuthorizationServerMetadata } from './discovery/authorization-server.js';
 export type {
+  DpopMetadataOptions,
   ProtectedResourceMetadata,
   ProtectedResourceMetadataOptions,
 } from './discovery/protected-resource.js';
@@ -74,6 +75,11 @@ export type {
   BearerErrorCode,
 } from './http/challenge.js';
 export { authErrorResponse, buildWwwAuthenticate } from './http/challenge.js';
+export { DpopBindingError } from './http/dpop/binding.js';
+export type { DpopErrorCode } from './http/dpop/errors.js';
+export { DpopProofError } from './http/dpop/errors.js';
+export type { DpopNonceOptions, DpopOptions } from './http/dpop/options.js';
+export type { DpopReplayStore } from './http/dpop/replay.js';
 export type { IsSafeUrlOptions } from './ssrf/is-safe-url.js';
 export { isSafeUrl } from './ssrf/is-safe-url.js';
 export { createSafeHttpClient } from './ssrf/safe-http-client.js';

@@ -57,6 +57,7 @@ const OAUTH_DISCOVERY_OPTIONS: OptionKeys<OAuthDiscoveryOptions> = {
   scopes: true,
   resourceDocumentation: true,
   resourceName: true,
+  dpop: true,
   authServerPublicUrl: true,
   authorizationServers: true,
   cors: true,

@@ -6,6 +6,7 @@
  */
 
 import { invalidArg } from '../errors.js';
+import { resolveDpopAlgorithms } from '../http/dpop/options.js';
 import { resolveOptionalString, resolveScopes } from '../http/options.js';
 import { normalizePublicUrl } from '../http/url.js';
 
@@ -23,6 +24,19 @@ interface ProtectedResourceMetadataBase {
   readonly resourceDocumentation?: string;
   /** Human-readable name (`resource_name`). */
   readonly resourceName?: string;
+  /**
+   * Advertise DPoP (RFC 9449): `dpop_signing_alg_values_supported` and
+   * `dpop_bound_access_tokens_required`. Match the gate's `dpop` option.
+   */
+  readonly dpop?: DpopMetadataOptions;
+}
+
+/** What the metadata says about DPoP (RFC 9728 §2). */
+export interface DpopMetadataOptions {
+  /** Proof algorithms accepted. @default ['ES256','RS256','PS256','EdDSA','Ed25519'] */
+  readonly algorithms?: readonly string[];
+  /** Whether every token must be DPoP-bound (the gate's `mode: 'required'`). @default false */
+  readonly required?: boolean;
 }
 
 /**
@@ -51,6 +65,8 @@ export interface ProtectedResourceMetadata {
   readonly bearer_methods_supported: readonly string[];
   readonly resource_documentation?: string;
   readonly resource_name?: string;
+  readonly dpop_signing_alg_values_supported?: readonly string[];
+  readonly dpop_bound_access_tokens_required?: boolean;
 }
 
 /**
@@ -128,5 +144,25 @@ export function buildProtectedResourceMetadata(
     bearer_methods_supported: Object.freeze(['header']),
     ...(documentation === undefined ? {} : { resource_documentation: documentation }),
     ...(name === undefined ? {} : { resource_name: name }),
+    ...dpopMetadata(options.dpop),
   });
+}
+
+function dpopMetadata(value: unknown): Partial<ProtectedResourceMetadata> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', '"dpop" must be an object');
+  }
+  const unknown = Object.keys(value).filter((k) => k !== 'algorithms' && k !== 'required');
+  if (unknown.length > 0) {
+    throw invalidArg('ERR_INVALID_ARG_VALUE', `Unknown "dpop" option(s): ${unknown.join(', ')}`);
+  }
+  const { algorithms, required } = value as DpopMetadataOptions;
+  if (required !== undefined && typeof required !== 'boolean') {
+    throw invalidArg('ERR_INVALID_ARG_TYPE', '"dpop.required" must be a boolean');
+  }
+  return {
+    dpop_signing_alg_values_supported: resolveDpopAlgorithms(algorithms),
+    dpop_bound_access_tokens_required: required ?? false,
+  };
 }

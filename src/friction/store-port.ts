@@ -118,6 +118,14 @@ export interface Store {
   set(key: string, value: string, ttlMs: number): Promise<void>;
   /** Removes a cached value (no error when absent). */
   delete(key: string): Promise<void>;
+  /**
+   * Records `key` for `ttlMs` milliseconds (integer ≥ 1) unless it is already there, atomically:
+   * `true` when it was absent (Redis `SET key 1 NX PX ttlMs`). The DPoP replay check (RFC 9449
+   * §11.1) uses it; stores without it cannot be a `dpop.replayStore`.
+   *
+   * @throws TypeError `ERR_INVALID_ARG_VALUE` for a non-positive TTL.
+   */
+  setIfAbsent?(key: string, ttlMs: number): Promise<boolean>;
   /** Binds a friction state store for one configuration; called once per registry. */
   friction(spec: FrictionStoreSpec): FrictionStateStore;
   /** Releases timers and connections. Idempotent. */

@@ -1,16 +1,17 @@
 /**
- * Strict parsing of the `Authorization` request header for the `Bearer` scheme.
+ * Strict parsing of the `Authorization` request header for the `Bearer` and `DPoP` schemes.
  *
  * @module
  * @internal
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
 
 /** The outcome of reading the `Authorization` header(s) of one request. */
 export type AuthorizationHeaderResult =
   | { readonly kind: 'missing' }
   | { readonly kind: 'malformed'; readonly reason: string }
-  | { readonly kind: 'bearer'; readonly token: string };
+  | { readonly kind: 'bearer' | 'dpop'; readonly token: string };
 
 /** RFC 6750 §2.1 `b64token`. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -18,14 +19,15 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const SCHEME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
- * Reads the bearer token from the `Authorization` header value(s) of one request.
+ * Reads the access token from the `Authorization` header value(s) of one request.
  *
  * Refuses (as `malformed`) an empty header, several `Authorization` headers, several credentials
- * joined by a comma, a scheme other than `Bearer` (compared case-insensitively), and a token that
- * is not `b64token` syntax.
+ * joined by a comma, a scheme other than `Bearer` or `DPoP` (compared case-insensitively), and a
+ * token that is not `b64token` syntax (RFC 6750 §2.1, RFC 9449 §7.1). Whether the `DPoP` scheme
+ * is accepted is the gate's decision.
  *
  * @param value - The header as the runtime gives it: absent, one string, or one per field line.
- * @returns `missing`, `malformed` with a safe reason, or `bearer` with the token.
+ * @returns `missing`, `malformed` with a safe reason, or the scheme (`bearer`/`dpop`) and token.
  */
 export function parseAuthorizationHeader(
   value: string | readonly string[] | null | undefined,
@@ -47,10 +49,11 @@ export function parseAuthorizationHeader(
     return malformed("Expected 'Authorization: Bearer <token>'");
   }
   const token = trimmed.slice(start);
-  if (scheme.toLowerCase() !== 'bearer') return malformed("Expected the 'Bearer' scheme");
+  const kind = scheme.toLowerCase();
+  if (kind !== 'bearer' && kind !== 'dpop') return malformed("Expected the 'Bearer' scheme");
   if (token.includes(',')) return malformed('Several credentials were sent');
-  if (!B64TOKEN.test(token)) return malformed('The bearer token is not valid b64token syntax');
-  return { kind: 'bearer', token };
+  if (!B64TOKEN.test(token)) return malformed('The access token is not valid b64token syntax');
+  return { kind, token };
 }
 
 function trimWhitespace(value: string): string {

@@ -16,6 +16,10 @@ import { recordAuthRequest } from '../telemetry/metrics.js';
 import type { Clock, Logger } from '../types.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
 import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
+import type { PresentedScheme } from './dpop/challenge.js';
+import { createDpopGate, type DpopGate } from './dpop/gate.js';
+import type { DpopOptions } from './dpop/options.js';
+import type { DpopRequestFields } from './dpop/request.js';
 import { checkToolCalls, McpHeaderMismatchError } from './json-rpc.js';
 import { resolveScopes } from './options.js';
 import { normalizePublicUrl } from './url.js';
@@ -49,10 +53,16 @@ export interface BearerAuthOptions {
   readonly now?: Clock;
   /** Receives a record (never the token) when the verifier fails unexpectedly. */
   readonly logger?: Logger;
+  /**
+   * DPoP sender-constrained tokens (RFC 9449): the `DPoP` scheme, proofs, replay and nonces.
+   * `htu` is checked against the origin of `serverUrl` (else the verifier's) plus the path.
+   * @default false
+   */
+  readonly dpop?: false | DpopOptions;
 }
 
-/** What the gate looks at in one request. */
-export interface BearerRequest {
+/** What the gate looks at in one request (the DPoP fields matter only with `dpop` on). */
+export interface BearerRequest extends Partial<DpopRequestFields> {
   /** The `Authorization` header value(s) as received. */
   readonly authorization: string | readonly string[] | null | undefined;
   /** The parsed JSON body, or `undefined` when there is none. */
@@ -79,6 +89,7 @@ interface ResolvedBearerAuthOptions {
   readonly scopeChallenge: 'cumulative' | 'operation';
   readonly now: Clock;
   readonly logger: Logger;
+  readonly dpop: DpopGate | undefined;
 }
 
 function resolveToolScopes(value: unknown): ReadonlyMap<string, readonly string[]> {
@@ -89,6 +100,11 @@ function resolveToolScopes(value: unknown): ReadonlyMap<string, readonly string[
   return new Map(
     Object.entries(value).map(([tool, scopes]) => [tool, resolveScopes(scopes, 'toolScopes')]),
   );
+}
+
+function publicServerUrl(options: BearerAuthOptions): string | undefined {
+  const fromVerifier = options.verifier.serverUrl;
+  return options.serverUrl ?? (typeof fromVerifier === 'string' ? fromVerifier : undefined);
 }
 
 function resolveMetadataUrl(options: BearerAuthOptions): string | undefined {
@@ -130,6 +146,7 @@ export function resolveBearerAuthOptions(options: BearerAuthOptions): ResolvedBe
     scopeChallenge,
     now: options.now ?? Date.now,
     logger: options.logger ?? defaultLogger,
+    dpop: createDpopGate(options.dpop, publicServerUrl(options), options.now ?? Date.now),
   });
 }
 
@@ -166,13 +183,18 @@ export interface BearerGateSteps {
   authorize(authInfo: AuthInfo, request: BearerRequest): BearerResult;
 }
 
-function refuse(o: ResolvedBearerAuthOptions, err: unknown, needed: string[]): BearerResult {
+function refuse(
+  o: ResolvedBearerAuthOptions,
+  err: unknown,
+  needed: string[],
+  scheme?: PresentedScheme,
+): BearerResult {
   const context = {
     resourceMetadataUrl: o.resourceMetadataUrl,
     requiredScopes: needed,
     scopeChallenge: o.scopeChallenge,
   };
-  const response = authErrorResponse(err, context);
+  const response = o.dpop?.respond(err, context, scheme) ?? authErrorResponse(err, context);
   if (response.status === 500) {
     o.logger.error({ event: 'bearer_auth_error', error: (err as Error)?.name ?? typeof err });
   }
@@ -207,11 +229,17 @@ function oneStep(o: ResolvedBearerAuthOptions): BearerGate {
       }
       if (header.kind === 'malformed')
         throw new AuthflowError('ERR_INVALID_REQUEST', header.reason);
+      if (header.kind === 'dpop' && o.dpop === undefined) {
+        throw new AuthflowError('ERR_INVALID_REQUEST', "Expected the 'Bearer' scheme");
+      }
       if (!calls.ok) throw new McpHeaderMismatchError(calls.id);
-      const authInfo = await verify(o, header.token);
+      const jkt = await o.dpop?.proof(header.kind, header.token, request);
+      const verified = await verify(o, header.token);
+      const authInfo = o.dpop?.bind(header.kind, jkt, verified) ?? verified;
       return checkScopes(o, authInfo, needed) ?? { ok: true, authInfo };
     } catch (err) {
-      return refuse(o, err, needed);
+      const scheme = header.kind === 'bearer' || header.kind === 'dpop' ? header.kind : undefined;
+      return refuse(o, err, needed, scheme);
     }
   };
 }

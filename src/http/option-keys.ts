@@ -18,6 +18,7 @@ export const BEARER_AUTH_OPTIONS: OptionKeys<BearerAuthOptions> = {
   scopeChallenge: true,
   now: true,
   logger: true,
+  dpop: true,
 };
 
 /** Keys of `NodeBearerAuthOptions` and `FetchBearerAuthOptions` (the gate plus a body cap). */

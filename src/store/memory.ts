@@ -127,6 +127,13 @@ export class MemoryStore implements Store {
     return Promise.resolve();
   }
 
+  /** Records `key` unless a live entry holds it; `true` when it was absent. */
+  setIfAbsent(key: string, ttlMs: number): Promise<boolean> {
+    const entry = this.#values.get(key);
+    if (entry !== undefined && entry.expiresAt > this.#opts.now()) return Promise.resolve(false);
+    return this.set(key, '1', ttlMs).then(() => true);
+  }
+
   /**
    * Binds friction state for one configuration.
    *

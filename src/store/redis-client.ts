@@ -33,11 +33,11 @@ export interface NodeRedisClient {
   eval(script: string, options: NodeRedisEvalOptions): Promise<unknown>;
   /** `GET key`. */
   get(key: string): Promise<unknown>;
-  /** `SET key value PX ttlMs`. */
+  /** `SET key value PX ttlMs [NX]`. */
   set(
     key: string,
     value: string,
-    options: { expiration: { type: 'PX'; value: number } },
+    options: { expiration: { type: 'PX'; value: number }; condition?: 'NX' },
   ): Promise<unknown>;
   /** `DEL key`. */
   del(key: string): Promise<number>;
@@ -70,8 +70,11 @@ export function fromNodeRedis(client: NodeRedisClient): RedisClient {
       const value = await client.get(key);
       return value === null || value === undefined ? null : String(value);
     },
-    set: (key, value, _mode, ttlMs) =>
-      client.set(key, value, { expiration: { type: 'PX', value: ttlMs } }),
+    set: (key, value, _mode, ttlMs, condition) =>
+      client.set(key, value, {
+        expiration: { type: 'PX', value: ttlMs },
+        ...(condition === undefined ? {} : { condition }),
+      }),
     del: (key) => client.del(key),
     on: (event, listener) => client.on?.(event, listener),
     off: (event, listener) => client.off?.(event, listener),

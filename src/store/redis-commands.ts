@@ -29,8 +29,8 @@ export interface RedisClient {
   eval(script: string, numKeys: number, ...keysAndArgs: string[]): Promise<unknown>;
   /** `GET key`. */
   get(key: string): Promise<string | null>;
-  /** `SET key value PX ttlMs`. */
-  set(key: string, value: string, mode: 'PX', ttlMs: number): Promise<unknown>;
+  /** `SET key value PX ttlMs [NX]` (ioredis answers `'OK'`, or `null` when NX found the key). */
+  set(key: string, value: string, mode: 'PX', ttlMs: number, condition?: 'NX'): Promise<unknown>;
   /** `DEL key`. */
   del(key: string): Promise<number>;
   /** Event subscription (ioredis is an `EventEmitter`); used for `'error'` only. */

@@ -181,6 +181,23 @@ export class RedisStore implements Store {
     await this.#cmds.run('set', (c) => c.set(this.#valueKey(key), value, 'PX', px));
   }
 
+  /**
+   * One `SET key 1 NX PX ttlMs`: `true` when the key was absent.
+   *
+   * @throws TypeError `ERR_INVALID_ARG_VALUE` for a non-positive TTL; `AuthflowError`
+   *   `ERR_STORE_UNAVAILABLE` when Redis cannot answer.
+   */
+  async setIfAbsent(key: string, ttlMs: number): Promise<boolean> {
+    if (typeof ttlMs !== 'number' || !(ttlMs > 0) || !Number.isFinite(ttlMs)) {
+      throw invalidArg('ERR_INVALID_ARG_VALUE', 'The argument "ttlMs" must be > 0');
+    }
+    const px = Math.ceil(ttlMs);
+    const reply = await this.#cmds.run('set', (c) =>
+      c.set(this.#valueKey(key), '1', 'PX', px, 'NX'),
+    );
+    return reply === 'OK';
+  }
+
   /** @throws `AuthflowError` `ERR_STORE_UNAVAILABLE` when Redis cannot answer. */
   async delete(key: string): Promise<void> {
     await this.#cmds.run('del', (c) => c.del(this.#valueKey(key)));

@@ -16,7 +16,7 @@ export type GateVerdict =
 
 /**
  * The outcome of a gate verdict: 401 without an error code → `missing_token`; 401
- * `invalid_dpop_proof` → `invalid_dpop_proof`; any other 401 and every 400 (malformed
+ * `invalid_dpop_proof` or `use_dpop_nonce` → `invalid_dpop_proof`; any other 401 and every 400 (malformed
  * `Authorization`, `Mcp-*` header mismatch) → `invalid_token`; 403 → `insufficient_scope`;
  * anything else (503, and 500 when the verifier failed unexpectedly) → `unavailable`.
  * @internal
@@ -26,7 +26,8 @@ export function authOutcomeOf(verdict: GateVerdict): AuthOutcome {
   const { status, error } = verdict.response;
   if (status === 401) {
     if (error === 'unauthorized') return 'missing_token';
-    return error === 'invalid_dpop_proof' ? 'invalid_dpop_proof' : 'invalid_token';
+    const dpop = error === 'invalid_dpop_proof' || error === 'use_dpop_nonce';
+    return dpop ? 'invalid_dpop_proof' : 'invalid_token';
   }
   if (status === 400) return 'invalid_token';
   return status === 403 ? 'insufficient_scope' : 'unavailable';

@@ -36,6 +36,8 @@ export interface ProviderSettings {
   readonly accessTokenTtlSeconds: number;
   /** Resources that get RFC 9068 JWT access tokens instead of opaque ones. */
   readonly jwtResources?: (resource: string) => boolean;
+  /** Issue DPoP-bound tokens (RFC 9449) to clients that send a proof. */
+  readonly dpop?: boolean;
 }
 
 /** The OIDC scopes always offered besides the resource scopes. */
@@ -112,7 +114,7 @@ function clientMetadata(settings: ProviderSettings): ClientMetadata[] {
  * introspection, resource indicators.
  */
 export function providerConfiguration(settings: ProviderSettings): Configuration {
-  const { clients, resourceScopes, accessTokenTtlSeconds, jwtResources } = settings;
+  const { clients, resourceScopes, accessTokenTtlSeconds, jwtResources, dpop } = settings;
   const resourceServers = new Set([clients.basic, clients.post, clients.special, clients.none]);
   const introspectors = new Set([...resourceServers].map((client) => client.clientId));
   const ttl = (): number => accessTokenTtlSeconds;
@@ -139,6 +141,7 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      dPoP: { enabled: dpop === true },
       registration: { enabled: true },
       revocation: {
         enabled: true,

@@ -45,6 +45,8 @@ export interface AuthServerOptions {
    * keys, published at `/jwks`) instead of opaque ones. @default none
    */
   readonly jwtResources?: (resource: string) => boolean;
+  /** Enable oidc-provider's DPoP feature: a client sending a proof gets a bound token. */
+  readonly dpop?: boolean;
 }
 
 /** Options of {@link AuthServer.issueToken}. */
@@ -142,6 +144,7 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
     resourceScopes: scopes,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
     jwtResources: options.jwtResources,
+    dpop: options.dpop,
   };
   const provider = await quietly(() => new ProviderClass(issuer, providerConfiguration(settings)));
   const callback = provider.callback();

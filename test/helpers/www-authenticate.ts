@@ -66,3 +66,29 @@ function readQuoted(text: string): [string, string] {
   }
   throw new Error('unterminated quoted-string');
 }
+
+/**
+ * Parses a header holding several challenges (`Bearer a="x", DPoP algs="ES256"`): it splits before
+ * each `, <scheme> ` whose scheme is not followed by `=`, then parses each part strictly.
+ */
+export function parseWwwAuthenticateList(header: string): ParsedChallenge[] {
+  const parts: string[] = [];
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < header.length; i++) {
+    const char = header[i];
+    if (char === '\\' && quoted) i++;
+    else if (char === '"') quoted = !quoted;
+    else if (
+      char === ',' &&
+      !quoted &&
+      /^,[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+( |$)/.test(header.slice(i))
+    ) {
+      parts.push(header.slice(start, i));
+      start = i + 1;
+      while (header[start] === ' ') start++;
+    }
+  }
+  parts.push(header.slice(start));
+  return parts.map(parseWwwAuthenticate);
+}

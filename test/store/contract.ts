@@ -85,6 +85,26 @@ export function runStoreContract(
       expect(await s.get('long')).toBe('y');
     });
 
+    it('setIfAbsent: true once while the key lives, atomically under concurrency, again after TTL', async () => {
+      const s = await open();
+      expect(await s.setIfAbsent?.('once', 60_000)).toBe(true);
+      expect(await s.setIfAbsent?.('once', 60_000)).toBe(false);
+      const race = await Promise.all(
+        Array.from({ length: 20 }, () => s.setIfAbsent?.('race', 60_000)),
+      );
+      expect(race.filter((r) => r === true)).toHaveLength(1);
+      await s.set('held', 'v', 60_000);
+      expect(await s.setIfAbsent?.('held', 60_000)).toBe(false);
+      expect(await s.get('held')).toBe('v');
+      expect(await s.setIfAbsent?.('short', harness.injectedClock ? 1000 : 50)).toBe(true);
+      if (harness.injectedClock) t += 1000;
+      else await wait(150);
+      expect(await s.setIfAbsent?.('short', 60_000)).toBe(true);
+      await expect(s.setIfAbsent?.('k', 0)).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARG_VALUE',
+      });
+    });
+
     it('refuses a non-positive TTL', async () => {
       const s = await open();
       await expect(s.set('k', 'v', 0)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });

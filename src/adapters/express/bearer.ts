@@ -8,6 +8,7 @@
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
+import { nodeDpopFields } from '../../http/dpop/request.js';
 import { contentTypeProblem, isJsonRpcShape, unreadableBody } from '../../http/json-rpc-body.js';
 import { authorizationValues, headerValues } from '../../http/node-io.js';
 import { BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
@@ -70,6 +71,7 @@ export function requireBearerAuth(options: BearerAuthOptions): RequestHandler {
       authorization: authorizationValues(req),
       mcpMethod: req.get('mcp-method'),
       mcpName: req.get('mcp-name'),
+      ...nodeDpopFields(req),
     };
     steps.authenticate(request).then((first) => {
       if (!first.ok) return send(res, first.response);

@@ -8,6 +8,7 @@
 
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
+import { fetchDpopFields } from '../../http/dpop/request.js';
 import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../http/json-rpc-body.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../http/node-io.js';
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
@@ -109,6 +110,7 @@ export function requireBearerAuth(options: FetchBearerAuthOptions): FetchBearerA
       authorization: request.headers.get('authorization'),
       mcpMethod: request.headers.get('mcp-method') ?? undefined,
       mcpName: request.headers.get('mcp-name') ?? undefined,
+      ...fetchDpopFields(request),
     };
     const first = await steps.authenticate(headers);
     if (!first.ok) {

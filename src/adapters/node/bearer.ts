@@ -10,6 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
+import { nodeDpopFields } from '../../http/dpop/request.js';
 import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../http/json-rpc-body.js';
 import {
   authorizationValues,
@@ -86,6 +87,7 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
       authorization: authorizationValues(req),
       mcpMethod: headerValue(req, 'mcp-method'),
       mcpName: headerValue(req, 'mcp-name'),
+      ...nodeDpopFields(req),
     };
     // Unread bytes are never drained: the connection closes after the answer.
     const close: Record<string, string> = hasBody(req) ? { Connection: 'close' } : {};
