@@ -97,7 +97,7 @@ const ADAPTERS = {
   node: nodeAdapter,
 };
 
-function setup(extra: Partial<OAuthDiscoveryOptions> = {}) {
+function setup(extra: Record<string, unknown> = {}) {
   let t = 0;
   const options: OAuthDiscoveryOptions = {
     serverUrl: 'https://mcp.example.com/mcp',
@@ -109,7 +109,7 @@ function setup(extra: Partial<OAuthDiscoveryOptions> = {}) {
     metadataMaxFailureBackoffMs: 4_000,
     now: () => t,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
-    ...extra,
+    ...(extra as object),
   };
   return { options, at: (ms: number) => (t = ms) };
 }
