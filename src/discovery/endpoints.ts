@@ -108,7 +108,7 @@ export interface DiscoveryResponder {
 
 type Document = () => Promise<Uint8Array>;
 
-const MODES = new Set(['proxy', 'synthesize', false]);
+const MODES: ReadonlySet<unknown> = new Set(['proxy', 'synthesize', false]);
 const encoder = new TextEncoder();
 
 function json(value: unknown): Uint8Array {

@@ -37,7 +37,7 @@ export const LOGGED_HEADERS: ReadonlySet<string> = new Set([
   'x-request-id',
 ]);
 /** Authorization schemes kept in front of the mask (`Bearer [REDACTED]`). */
-const SCHEMES = new Set(['basic', 'bearer', 'digest', 'dpop', 'negotiate']);
+const SCHEMES: ReadonlySet<string> = new Set(['basic', 'bearer', 'digest', 'dpop', 'negotiate']);
 /**
  * Query parameter names shown as they are (values always masked); any other name becomes
  * `[REDACTED]` too: a bare token in the query must not leak as a key.
