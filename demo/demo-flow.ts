@@ -24,10 +24,20 @@ export interface DemoFlowContext {
   readonly mcp: DemoServer;
   /** Issuer of the authorization server. */
   readonly issuer: string;
-  /** The machine-to-machine client registered at the authorization server. */
-  readonly client: { readonly clientId: string; readonly clientSecret: string };
+  /** The machine-to-machine client registered at the authorization server (opaque tokens). */
+  readonly client: DemoClient;
+  /** A second machine-to-machine client, whose access tokens are RFC 9068 JWTs. */
+  readonly jwtClient: DemoClient;
+  /** Requests the authorization server's introspection endpoint has seen so far. */
+  readonly introspectionCount: () => number;
   /** Friction events logged by the server so far. */
   readonly events: readonly Record<string, unknown>[];
+}
+
+/** Client credentials at the authorization server. */
+export interface DemoClient {
+  readonly clientId: string;
+  readonly clientSecret: string;
 }
 
 /** A connected SDK client and its token provider. */
@@ -59,10 +69,15 @@ function describeExchange(ctx: DemoFlowContext, e: Exchange): string {
     : `${line}\n      WWW-Authenticate: ${out.paint('yellow', e.wwwAuthenticate)}`;
 }
 
-async function connect(ctx: DemoFlowContext, trace: HttpTrace, scope: string): Promise<Connected> {
+async function connect(
+  ctx: DemoFlowContext,
+  trace: HttpTrace,
+  scope: string,
+  credentials: DemoClient = ctx.client,
+): Promise<Connected> {
   const provider = new ClientCredentialsProvider({
-    clientId: ctx.client.clientId,
-    clientSecret: ctx.client.clientSecret,
+    clientId: credentials.clientId,
+    clientSecret: credentials.clientSecret,
     scope,
     expectedIssuer: ctx.issuer,
   });
@@ -190,6 +205,44 @@ async function writeWithScope(ctx: DemoFlowContext, trace: HttpTrace): Promise<C
   return connected;
 }
 
+function jwtPart(token: string, index: number): Record<string, unknown> {
+  try {
+    const part = token.split('.')[index] ?? '';
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+async function jwtAccessToken(ctx: DemoFlowContext, trace: HttpTrace): Promise<Connected> {
+  const { out, mcp } = ctx;
+  out.step('A JWT access token (RFC 9068) from a second client: checked locally, not introspected');
+  const introspected = ctx.introspectionCount();
+  const connected = await connect(ctx, trace, 'read', ctx.jwtClient);
+  const token = connected.provider.tokens()?.access_token ?? '';
+  const header = jwtPart(token, 0);
+  const claims = jwtPart(token, 1);
+  out.detail(`header: ${JSON.stringify({ alg: header.alg, typ: header.typ })}`);
+  const { iss, aud, client_id, scope } = claims;
+  out.detail(`claims: ${JSON.stringify({ iss, aud, client_id, scope })}`);
+  const result = await connected.client.callTool({ name: 'list_tasks', arguments: {} });
+  out.detail(`result: ${resultText(result)}`);
+  out.check(
+    header.typ === 'at+jwt' && typeof header.kid === 'string',
+    `the token is a signed JWT (typ "at+jwt", alg "${String(header.alg)}")`,
+  );
+  out.check(
+    iss === ctx.issuer && aud === mcp.url,
+    'iss is the authorization server, aud this server',
+  );
+  out.check(result.isError !== true, 'list_tasks ran with the JWT');
+  out.check(
+    ctx.introspectionCount() === introspected,
+    "no introspection request: the signature was checked with the issuer's JWKS",
+  );
+  return connected;
+}
+
 /**
  * Runs every step; throws `DemoCheckError` at the first expectation that does not hold.
  *
@@ -213,6 +266,7 @@ export async function runDemoFlow(ctx: DemoFlowContext): Promise<void> {
     const writer = await writeWithScope(ctx, trace);
     open.push(writer.client);
     trace.onExchange = undefined;
+    open.push((await jwtAccessToken(ctx, trace)).client);
     await frictionSpam(ctx, writer.client);
   } finally {
     trace.onExchange = undefined;

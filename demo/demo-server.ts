@@ -1,7 +1,8 @@
 /**
  * The demo's MCP server: the SDK's `McpServer` + `StreamableHTTPServerTransport` on Express,
- * protected by this library (RFC 7662 introspection, RFC 9728 discovery, the bearer gate with a
- * per-tool scope) and with `delete_task` under friction control.
+ * protected by this library (a `CompositeTokenVerifier`: RFC 9068 JWT access tokens verified
+ * locally with the issuer's keys, opaque ones by RFC 7662 introspection; RFC 9728 discovery; the
+ * bearer gate with a per-tool scope) and with `delete_task` under friction control.
  *
  * @module
  * @internal
@@ -22,9 +23,11 @@ import {
   requireBearerAuth,
 } from '../src/express.js';
 import {
+  CompositeTokenVerifier,
   FrictionRegistry,
   type FrictionRegistryOptions,
   IntrospectionTokenVerifier,
+  JwtTokenVerifier,
   type Logger,
   withFriction,
 } from '../src/index.js';
@@ -50,8 +53,9 @@ export function demoFrictionOptions(logger: Logger): FrictionRegistryOptions {
   };
 }
 
-/** Where the demo server gets its introspection credentials. */
+/** The authorization server the demo server trusts, and its introspection credentials. */
 export interface DemoServerOptions {
+  /** Issuer of JWT access tokens; its keys are discovered from its metadata. */
   readonly issuer: string;
   readonly introspectionEndpoint: string;
   readonly clientId: string;
@@ -138,12 +142,15 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   await once(httpServer, 'listening');
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/mcp`;
-  const verifier = new IntrospectionTokenVerifier({
-    introspectionEndpoint: options.introspectionEndpoint,
-    serverUrl: url,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    logger: options.logger,
+  const verifier = new CompositeTokenVerifier({
+    jwt: new JwtTokenVerifier({ issuer: options.issuer, serverUrl: url, logger: options.logger }),
+    introspection: new IntrospectionTokenVerifier({
+      introspectionEndpoint: options.introspectionEndpoint,
+      serverUrl: url,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      logger: options.logger,
+    }),
   });
   const tasks = seedTasks();
   let registry = new FrictionRegistry(demoFrictionOptions(options.logger));

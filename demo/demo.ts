@@ -1,7 +1,7 @@
 /**
  * `mcp-authflow-resource demo`: an embedded authorization server (the tests' `oidc-provider`
- * fixture), an MCP server protected by this library and the SDK's real client, end to end on
- * 127.0.0.1, with a checked transcript.
+ * fixture, issuing opaque and RFC 9068 JWT access tokens), an MCP server protected by this
+ * library and the SDK's real client, end to end on 127.0.0.1, with a checked transcript.
  *
  * @module
  * @internal
@@ -84,6 +84,9 @@ function printServeHelp(out: Transcript, as: AuthServer, mcp: DemoServer): void 
     `client credentials    ${clientId} / ${clientSecret}  (an MCP client; scopes read write)`,
   );
   out.detail(
+    `JWT client            ${as.clients.m2mJwt.clientId} / ${as.clients.m2mJwt.clientSecret}  (its tokens are RFC 9068 JWTs, checked with the issuer's keys)`,
+  );
+  out.detail(
     `introspection client  ${resourceServer.clientId} / ${resourceServer.clientSecret}  (the MCP server's own, client_secret_basic)`,
   );
   out.line();
@@ -135,7 +138,15 @@ async function scripted(
   const timer = deadline(options.timeoutMs);
   try {
     await Promise.race([
-      runDemoFlow({ out, mcp, issuer: as.issuer, client: as.clients.m2m, events }),
+      runDemoFlow({
+        out,
+        mcp,
+        issuer: as.issuer,
+        client: as.clients.m2m,
+        jwtClient: as.clients.m2mJwt,
+        introspectionCount: () => as.introspectionCount,
+        events,
+      }),
       timer.promise,
     ]);
   } finally {

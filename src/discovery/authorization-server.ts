@@ -43,10 +43,13 @@ export interface AuthorizationServerMetadataSourceOptions {
   readonly maxStaleMs?: number;
   /**
    * Wait after a failed fetch before the next one, in ms; doubles with each consecutive failure
-   * up to 5 minutes. Meanwhile the failure (or the bounded stale copy) is served from memory.
+   * up to `maxFailureBackoffMs`. Meanwhile the failure (or the bounded stale copy) is served from
+   * memory.
    * @default 5000
    */
   readonly failureBackoffMs?: number;
+  /** Longest wait between fetches after consecutive failures, in ms. @default 300000 */
+  readonly maxFailureBackoffMs?: number;
   /** Receives a warning when a stale document is served because a refresh failed. */
   readonly logger?: Logger;
 }
@@ -67,9 +70,12 @@ export interface AuthorizationServerMetadataSource {
 const DEFAULT_TTL_MS = 300_000;
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 65_536;
-const DEFAULT_MAX_STALE_MS = 3_600_000;
-const DEFAULT_FAILURE_BACKOFF_MS = 5_000;
-const MAX_FAILURE_BACKOFF_MS = 300_000;
+/** Default of `maxStaleMs`: 1 hour. @internal */
+export const DEFAULT_MAX_STALE_MS = 3_600_000;
+/** Default of `failureBackoffMs`: 5 s. @internal */
+export const DEFAULT_FAILURE_BACKOFF_MS = 5_000;
+/** Default of `maxFailureBackoffMs`: 5 minutes. @internal */
+export const DEFAULT_MAX_FAILURE_BACKOFF_MS = 300_000;
 
 /**
  * The URLs tried for an issuer, in order: RFC 8414 §3.1 (path-inserted), then OpenID Connect
@@ -114,7 +120,7 @@ async function fetchDocument(
   options: Required<
     Omit<
       AuthorizationServerMetadataSourceOptions,
-      'now' | 'logger' | 'maxStaleMs' | 'failureBackoffMs'
+      'now' | 'logger' | 'maxStaleMs' | 'failureBackoffMs' | 'maxFailureBackoffMs'
     >
   >,
 ): Promise<AuthorizationServerMetadataDocument> {
@@ -172,6 +178,10 @@ export function createAuthorizationServerMetadataSource(
   const logger = options.logger ?? defaultLogger;
   const maxStaleMs = options.maxStaleMs ?? DEFAULT_MAX_STALE_MS;
   const backoffMs = options.failureBackoffMs ?? DEFAULT_FAILURE_BACKOFF_MS;
+  const maxBackoffMs = Math.max(
+    backoffMs,
+    options.maxFailureBackoffMs ?? DEFAULT_MAX_FAILURE_BACKOFF_MS,
+  );
   let cached: { value: AuthorizationServerMetadataDocument; expiresAtMs: number } | undefined;
   let failure: { error: AuthflowError; retryAtMs: number; count: number } | undefined;
   let inFlight: Promise<AuthorizationServerMetadataDocument> | undefined;
@@ -189,7 +199,7 @@ export function createAuthorizationServerMetadataSource(
     } catch (err) {
       const error = asMetadataError(err);
       const count = (failure?.count ?? 0) + 1;
-      const wait = Math.min(backoffMs * 2 ** (count - 1), MAX_FAILURE_BACKOFF_MS);
+      const wait = Math.min(backoffMs * 2 ** Math.min(count - 1, 30), maxBackoffMs);
       failure = { error, retryAtMs: now() + wait, count };
       const fallback = stale();
       if (fallback === undefined) throw error;

@@ -12,6 +12,7 @@ import { ALLOWED_METHODS, type CorsOptions, resolveCors } from '../http/cors.js'
 import { resolveFlag, resolvePositive } from '../http/options.js';
 import { trimTrailingSlashes } from '../http/path.js';
 import { normalizePublicUrl } from '../http/url.js';
+import { integerOption } from '../lib/option-integer.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../ssrf/types.js';
@@ -19,6 +20,9 @@ import type { Clock, Logger } from '../types.js';
 import {
   type AuthorizationServerMetadataSource,
   createAuthorizationServerMetadataSource,
+  DEFAULT_FAILURE_BACKOFF_MS,
+  DEFAULT_MAX_FAILURE_BACKOFF_MS,
+  DEFAULT_MAX_STALE_MS,
   synthesizeAuthorizationServerMetadata,
 } from './authorization-server.js';
 import {
@@ -43,6 +47,21 @@ export type OAuthDiscoveryOptions = ProtectedResourceMetadataOptions & {
   readonly allowPrivateNetwork?: boolean;
   /** How long a proxied document is cached, in ms. @default 300000 */
   readonly metadataTtlMs?: number;
+  /**
+   * How long past its TTL a proxied document may still be served while refreshes fail, in ms
+   * (`0`: never serve a stale copy); after that, requests get 502 until a fetch succeeds.
+   * @default 3600000 (1 hour)
+   */
+  readonly metadataMaxStaleMs?: number;
+  /**
+   * Wait after a failed metadata fetch before the next one, in ms; doubles with each consecutive
+   * failure up to `metadataMaxFailureBackoffMs`. Meanwhile the failure (502) or the bounded stale
+   * copy is answered from memory.
+   * @default 5000
+   */
+  readonly metadataFailureBackoffMs?: number;
+  /** Longest wait between metadata fetches after consecutive failures, in ms. @default 300000 */
+  readonly metadataMaxFailureBackoffMs?: number;
   /** The client used by `'proxy'`. @default a new `createSafeHttpClient({ allowPrivateNetwork })` */
   readonly httpClient?: SafeHttpClient;
   /** Clock, epoch ms. @default Date.now */
@@ -64,6 +83,9 @@ const OAUTH_DISCOVERY_OPTIONS: OptionKeys<OAuthDiscoveryOptions> = {
   authorizationServerMetadata: true,
   allowPrivateNetwork: true,
   metadataTtlMs: true,
+  metadataMaxStaleMs: true,
+  metadataFailureBackoffMs: true,
+  metadataMaxFailureBackoffMs: true,
   httpClient: true,
   now: true,
   logger: true,
@@ -87,7 +109,7 @@ export interface DiscoveryResponder {
 
 type Document = () => Promise<Uint8Array>;
 
-const MODES = new Set(['proxy', 'synthesize', false]);
+const MODES: ReadonlySet<unknown> = new Set(['proxy', 'synthesize', false]);
 const encoder = new TextEncoder();
 
 function json(value: unknown): Uint8Array {
@@ -122,11 +144,35 @@ function asMetadataDocuments(
         allowPrivateNetwork: resolveFlag(options.allowPrivateNetwork, 'allowPrivateNetwork', false),
       }),
     ttlMs: resolvePositive(options.metadataTtlMs, 'metadataTtlMs', 300_000),
+    ...resolveBackoff(options),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   const fetchBody: Document = async () => (await source.get()).body;
   return { root: fetchBody, scoped: fetchBody };
+}
+
+/** The proxy's staleness bound and back-off: integers of ms, the maximum ≥ the first wait. */
+function resolveBackoff(options: OAuthDiscoveryOptions) {
+  const maxStaleMs = integerOption(
+    options.metadataMaxStaleMs,
+    'metadataMaxStaleMs',
+    DEFAULT_MAX_STALE_MS,
+    0,
+  );
+  const failureBackoffMs = integerOption(
+    options.metadataFailureBackoffMs,
+    'metadataFailureBackoffMs',
+    DEFAULT_FAILURE_BACKOFF_MS,
+    1,
+  );
+  const maxFailureBackoffMs = integerOption(
+    options.metadataMaxFailureBackoffMs,
+    'metadataMaxFailureBackoffMs',
+    Math.max(DEFAULT_MAX_FAILURE_BACKOFF_MS, failureBackoffMs),
+    failureBackoffMs,
+  );
+  return { maxStaleMs, failureBackoffMs, maxFailureBackoffMs };
 }
 
 function routesFor(options: OAuthDiscoveryOptions): Map<string, Document> {

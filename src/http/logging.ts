@@ -8,16 +8,18 @@
 import { invalidArg } from '../errors.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Clock, Logger, LogRecord } from '../types.js';
-import { maskBody, maskHeaders, maskQuery } from './mask.js';
+import { maskHeaders, maskQuery } from './mask.js';
+import { maskBody } from './mask-body.js';
 import { resolveFlag } from './options.js';
 
 /** Options of `createLoggingMiddleware`. */
 export interface LoggingOptions {
   /**
-   * Replace credentials with `[REDACTED]`: the `authorization`, `proxy-authorization`, `cookie`,
-   * `x-api-key` headers (and any header named like a token or secret) and token-like query, form
-   * and JSON fields (`token`, `access_token`, `refresh_token`, `client_secret`, `code`,
-   * `password`, …).
+   * Log only what is allow-listed and replace everything else with `[REDACTED]`: header values
+   * outside a fixed list (`content-type`, `user-agent`, `mcp-*`, …; `Authorization` keeps its
+   * scheme word), every query value, and, in a body, every value but the JSON-RPC `jsonrpc`,
+   * `id`, `method`, `params.name`, `params.protocolVersion`, `params.clientInfo.name` /
+   * `.version` and `error.code`. Names that are not short plain words are masked too.
    * @default true
    */
   readonly maskAuth?: boolean;
@@ -30,7 +32,8 @@ export interface LoggingOptions {
    * > [!WARNING]
    * > Request bodies can hold personal data and secrets that no field name reveals.
    *
-   * Also record the parsed request body (masked per `maskAuth`).
+   * Also record the parsed request body (with `maskAuth`, only its allow-listed JSON-RPC
+   * fields).
    * @default false
    */
   readonly dangerouslyLogBodies?: boolean;

@@ -1,5 +1,6 @@
 /**
- * Masking of secrets in what the request logger records: headers, query strings and bodies.
+ * Masking of secrets in what the request logger records: headers and query strings (bodies:
+ * `mask-body.ts`). Both are allow-lists.
  *
  * @module
  * @internal
@@ -36,36 +37,16 @@ export const LOGGED_HEADERS: ReadonlySet<string> = new Set([
   'x-request-id',
 ]);
 /** Authorization schemes kept in front of the mask (`Bearer [REDACTED]`). */
-const SCHEMES = new Set(['basic', 'bearer', 'digest', 'dpop', 'negotiate']);
-/** Query parameter names shown (values always masked); others become `[REDACTED]` too. */
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,23}$/;
-const SECRET_FIELDS = new Set([
-  'code',
-  'state',
-  'assertion',
-  'client_assertion',
-  'code_verifier',
-  'device_code',
-  'user_code',
-  'key',
-  'apikey',
-  'api_key',
-  'auth',
-  'authorization',
-  'credentials',
-]);
-const SECRET_FIELD_PATTERN = /token|secret|passw(?:or)?d|api[-_]?key|private[-_]?key|session/i;
-const MAX_DEPTH = 8;
+const SCHEMES: ReadonlySet<string> = new Set(['basic', 'bearer', 'digest', 'dpop', 'negotiate']);
+/**
+ * Query parameter names shown as they are (values always masked); any other name becomes
+ * `[REDACTED]` too: a bare token in the query must not leak as a key.
+ */
+const LOGGED_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,23}$/;
 
 /** Whether a header's value is masked: every header outside {@link LOGGED_HEADERS}. */
 export function isSecretHeader(name: string): boolean {
   return !LOGGED_HEADERS.has(name.toLowerCase());
-}
-
-/** Whether a query, form or JSON field name carries a credential. */
-export function isSecretField(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SECRET_FIELDS.has(lower) || SECRET_FIELD_PATTERN.test(lower);
 }
 
 function maskHeaderValue(name: string, value: string): string {
@@ -108,7 +89,7 @@ export function maskQuery(search: string, mask: boolean): Record<string, string 
     ? pairs.filter((p) => p !== '').map((p) => [decodeName(p.split('=', 1)[0] as string), REDACTED])
     : [...new URLSearchParams(search)];
   for (const [rawName, value] of entries as [string, string][]) {
-    const name = mask && !PLAIN_NAME.test(rawName) ? REDACTED : rawName;
+    const name = mask && !LOGGED_NAME.test(rawName) ? REDACTED : rawName;
     const previous = out[name];
     if (previous === undefined) out[name] = value;
     else out[name] = Array.isArray(previous) ? [...previous, value] : [previous, value];
@@ -122,24 +103,4 @@ function decodeName(name: string): string {
   } catch {
     return REDACTED;
   }
-}
-
-/**
- * Copies a parsed body (JSON value, form record or raw string), masking every secret field at any
- * depth (deeper than that, objects are replaced whole). A string body is replaced whole when it
- * looks like it holds a secret.
- */
-export function maskBody(body: unknown, mask: boolean, depth = 0): unknown {
-  if (!mask) return body;
-  if (typeof body === 'string') {
-    return SECRET_FIELD_PATTERN.test(body) || /(?:^|&)(?:code|state)=/.test(body) ? REDACTED : body;
-  }
-  if (typeof body !== 'object' || body === null) return body;
-  if (depth >= MAX_DEPTH) return REDACTED;
-  if (Array.isArray(body)) return body.map((item) => maskBody(item, mask, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(body)) {
-    out[name] = isSecretField(name) ? REDACTED : maskBody(value, mask, depth + 1);
-  }
-  return out;
 }

@@ -55,12 +55,19 @@ describe('mcp-authflow-resource demo', () => {
     );
     // 7: the write tool with the right token.
     expect(out).toMatch(/result: added task #\d+/);
-    // 8: friction climbs to a block.
+    // 8: a JWT access token from the second client, verified without introspection.
+    expect(out).toMatch(/header: \{"alg":"RS256","typ":"at\+jwt"\}/);
+    expect(out).toMatch(/"client_id":"m2m-jwt-client"/);
+    expect(out).toContain('✓ list_tasks ran with the JWT');
+    expect(out).toContain(
+      "✓ no introspection request: the signature was checked with the issuer's JWKS",
+    );
+    // 9: friction climbs to a block.
     expect(out).toContain('levels: NONE → LOW → MEDIUM → HIGH → BLOCKED');
     expect(out).toMatch(
       /BLOCKED {2}Tool 'delete_task' is temporarily rate-limited\. Blocked: friction/,
     );
-    expect(out).toContain('All 8 steps behaved as expected.');
+    expect(out).toContain('All 9 steps behaved as expected.');
     expect(out).not.toContain('✗');
     // Not a terminal: no colour codes.
     expect(out).not.toContain('\x1b[');

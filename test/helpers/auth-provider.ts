@@ -25,6 +25,8 @@ export interface FixtureClients {
   readonly none: { readonly clientId: string };
   /** Machine-to-machine client (client credentials grant, every scope). */
   readonly m2m: FixtureClient;
+  /** Like `m2m`, but every access token it gets is an RFC 9068 JWT (whatever the resource). */
+  readonly m2mJwt: FixtureClient;
   /** Public client for authorization code + PKCE (`token_endpoint_auth_method: none`). */
   readonly public: { readonly clientId: string; readonly redirectUris: readonly string[] };
 }
@@ -58,6 +60,7 @@ export function makeClients(redirectUris: readonly string[]): FixtureClients {
     special: { clientId: 'rs:special%id', clientSecret: `p@ss:w%rd+ /${randomSecret()}` },
     none: { clientId: 'rs-none' },
     m2m: { clientId: 'm2m-client', clientSecret: randomSecret() },
+    m2mJwt: { clientId: 'm2m-jwt-client', clientSecret: randomSecret() },
     public: { clientId: 'mcp-public', redirectUris },
   };
 }
@@ -89,14 +92,14 @@ function clientMetadata(settings: ProviderSettings): ClientMetadata[] {
       redirect_uris: [],
       token_endpoint_auth_method: 'none',
     },
-    {
-      client_id: clients.m2m.clientId,
-      client_secret: clients.m2m.clientSecret,
+    ...[clients.m2m, clients.m2mJwt].map((client) => ({
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
       scope: resourceScopes.join(' '),
-    },
+    })),
     {
       client_id: clients.public.clientId,
       application_type: 'native',
@@ -110,7 +113,8 @@ function clientMetadata(settings: ProviderSettings): ClientMetadata[] {
 }
 
 /**
- * Builds the provider configuration: opaque tokens (RFC 9068 JWTs for `jwtResources`),
+ * Builds the provider configuration: opaque tokens (RFC 9068 JWTs for `jwtResources` and for
+ * the `m2mJwt` client),
  * introspection, resource indicators.
  */
 export function providerConfiguration(settings: ProviderSettings): Configuration {
@@ -157,10 +161,13 @@ export function providerConfiguration(settings: ProviderSettings): Configuration
         enabled: true,
         defaultResource: () => undefined as unknown as string,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resourceIndicator) => ({
+        getResourceServerInfo: (_ctx, resourceIndicator, client) => ({
           scope: resourceScopes.join(' '),
           audience: resourceIndicator,
-          accessTokenFormat: jwtResources?.(resourceIndicator) ? 'jwt' : 'opaque',
+          accessTokenFormat:
+            client.clientId === clients.m2mJwt.clientId || jwtResources?.(resourceIndicator)
+              ? 'jwt'
+              : 'opaque',
           accessTokenTTL: accessTokenTtlSeconds,
         }),
       },

@@ -8,7 +8,8 @@
  *   (`client_secret_basic`, `client_secret_post`, `none`), any token;
  * - `bearer` introspection: `/bearer-introspection` accepts `Authorization: Bearer <bearerToken>`
  *   and forwards to the real endpoint (oidc-provider itself only takes client authentication);
- * - client credentials for a machine-to-machine client with every resource scope;
+ * - client credentials for a machine-to-machine client with every resource scope, and for a
+ *   second one whose access tokens are always RFC 9068 JWTs;
  * - authorization code + PKCE for a public native client, with an automatic login + consent
  *   interaction (no browser); dynamic client registration at `/reg`.
  *
@@ -162,7 +163,9 @@ export async function startAuthServer(options: AuthServerOptions = {}): Promise<
       callback(req, res);
     }
   };
-  const secrets = new Map([[clients.m2m.clientId, clients.m2m.clientSecret]]);
+  const secrets = new Map(
+    [clients.m2m, clients.m2mJwt].map((c) => [c.clientId, c.clientSecret] as const),
+  );
   return {
     issuer,
     port,

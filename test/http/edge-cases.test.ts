@@ -10,7 +10,8 @@ import { authErrorResponse } from '../../src/http/challenge.js';
 import { resolveCors } from '../../src/http/cors.js';
 import { checkToolCalls, decodeRoutingHeader } from '../../src/http/json-rpc.js';
 import { buildRequestLogRecord, resolveLoggingOptions } from '../../src/http/logging.js';
-import { maskBody, maskHeaders } from '../../src/http/mask.js';
+import { maskHeaders } from '../../src/http/mask.js';
+import { maskBody } from '../../src/http/mask-body.js';
 import { readBodyBytes } from '../../src/http/node-io.js';
 import { stripTrailingSlashes } from '../../src/http/path.js';
 import { createLoggingMiddleware, normalizePath } from '../../src/node.js';
@@ -90,14 +91,14 @@ describe('odd inputs', () => {
       'set-cookie': ['[REDACTED]', '[REDACTED]'],
       accept: ['x'],
     });
-    expect(maskBody([{ refresh_token: 'r', keep: 1 }], true)).toEqual([
-      { refresh_token: '[REDACTED]', keep: 1 },
+    expect(maskBody([{ refresh_token: 'r', id: 1 }], true)).toEqual([
+      { refresh_token: '[REDACTED]', id: 1 },
     ]);
     let deep: unknown = { secret: 's' };
     for (let i = 0; i < 10; i++) deep = { next: deep };
     expect(JSON.stringify(maskBody(deep, true))).not.toContain('"s"');
     expect(maskBody('grant_type=x&code=abc', true)).toBe('[REDACTED]');
-    expect(maskBody('hello', true)).toBe('hello');
+    expect(maskBody('hello', true)).toBe('[REDACTED]');
   });
 
   it('stripTrailingSlashes keeps the root and an empty target', () => {

@@ -170,7 +170,7 @@ describe('createLoggingMiddleware (Express)', () => {
       durationMs: 5,
       clientId: null,
       query: { access_token: '[REDACTED]', page: '[REDACTED]' },
-      body: { grant_type: 'client_credentials', client_secret: '[REDACTED]', code: '[REDACTED]' },
+      body: { grant_type: '[REDACTED]', client_secret: '[REDACTED]', code: '[REDACTED]' },
     });
     expect(first?.headers).toMatchObject({
       authorization: 'Basic [REDACTED]',

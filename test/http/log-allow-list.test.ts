@@ -95,3 +95,133 @@ describe('request log allow-list', () => {
     );
   });
 });
+
+describe('request log allow-list: bodies', () => {
+  const options = resolveLoggingOptions({ logger: captureLogger(), dangerouslyLogBodies: true });
+  const logged = (body: unknown) =>
+    JSON.stringify(
+      buildRequestLogRecord(
+        {
+          method: 'POST',
+          url: '/mcp',
+          status: 200,
+          durationMs: 1,
+          headers: {},
+          clientId: 'c',
+          body,
+        },
+        options,
+      ),
+    );
+  /** Member names nobody has heard of (the JSON-RPC names that are logged are excluded). */
+  const unknownName = fc
+    .string({ minLength: 1, maxLength: 30 })
+    .filter(
+      (n) =>
+        ![
+          'jsonrpc',
+          'id',
+          'method',
+          'params',
+          'name',
+          'protocolVersion',
+          'clientInfo',
+          'version',
+          'error',
+          'code',
+        ].includes(n),
+    );
+  const secret = fc.stringMatching(/^[A-Za-z0-9._~+/-]{25,40}$/);
+  const nested = (leaf: fc.Arbitrary<unknown>) =>
+    fc.letrec((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('node'), { maxLength: 3 }),
+        fc.dictionary(unknownName, tie('node'), { maxKeys: 3 }),
+      ),
+    })).node;
+
+  it('logs only allow-listed JSON-RPC fields; unknown credentials anywhere are masked (property)', () => {
+    fc.assert(
+      fc.property(
+        secret,
+        unknownName,
+        unknownName,
+        fc.constantFrom('top', 'params', 'arguments', 'meta', 'clientInfo', 'error', 'key'),
+        fc.boolean(),
+        (credential, field, other, where, batch) => {
+          const value = { [other]: credential, list: [credential, { [field]: credential }] };
+          const message: Record<string, unknown> = {
+            jsonrpc: '2.0',
+            id: 7,
+            method: 'tools/call',
+            params: {
+              name: 'delete_task',
+              arguments: { title: 'x' },
+              _meta: { progressToken: 1 },
+              clientInfo: { name: 'probe', version: '1' },
+            },
+          };
+          const params = message.params as Record<string, Record<string, unknown>>;
+          if (where === 'top') message[field] = value;
+          if (where === 'params') (params as Record<string, unknown>)[field] = credential;
+          if (where === 'arguments') params.arguments = { [field]: value };
+          if (where === 'meta') params._meta = { [field]: credential };
+          if (where === 'clientInfo') params.clientInfo = { name: 'probe', [field]: credential };
+          if (where === 'error') message.error = { code: -1, message: credential, data: value };
+          if (where === 'key') message[credential] = 1;
+          const text = logged(batch ? [message, message] : message);
+          expect(text).not.toContain(credential);
+          expect(text).toContain('"method":"tools/call"');
+          expect(text).toContain('"name":"delete_task"');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('arbitrary JSON, forms and strings: no value outside the allow-list survives (property)', () => {
+    fc.assert(
+      fc.property(secret, (credential) => {
+        fc.pre(!/^[A-Za-z_][A-Za-z0-9_-]{0,23}$/.test(credential));
+        return fc.assert(
+          fc.property(nested(fc.constant(credential)), (body) => {
+            expect(logged(body)).not.toContain(credential);
+          }),
+          { numRuns: 20 },
+        );
+      }),
+      { numRuns: 20 },
+    );
+    expect(logged(`grant_type=x&assertion=abc`)).not.toContain('abc');
+    expect(logged({ grant_type: 'client_credentials', dpop_jkt: 'abc' })).not.toContain('abc');
+  });
+
+  it('shows what a request is: jsonrpc, id, method, tool name, protocol and client versions', () => {
+    const body = {
+      jsonrpc: '2.0',
+      id: 'req-1',
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        clientInfo: { name: 'probe', version: '1.2.3', title: 'secret title' },
+        capabilities: { roots: {} },
+      },
+    };
+    expect(JSON.parse(logged(body)).body).toEqual({
+      jsonrpc: '2.0',
+      id: 'req-1',
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        clientInfo: { name: 'probe', version: '1.2.3', title: '[REDACTED]' },
+        capabilities: '[REDACTED]',
+      },
+    });
+    // A member named like a path or a prototype key is still just a member.
+    const forged = JSON.parse('{"params.name":"s3cr3t-value","__proto__":{"method":"x"}}');
+    expect(logged(forged)).toContain('"body":{"[REDACTED]":"[REDACTED]","__proto__":"[REDACTED]"}');
+    expect(logged({ method: { nested: 'object-value' } })).not.toContain('object-value');
+  });
+});

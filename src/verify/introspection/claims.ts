@@ -54,31 +54,34 @@ export function parseUrl(value: string): URL | undefined {
   return URL.canParse(value) ? new URL(value) : undefined;
 }
 
-let lastServerUrl: { readonly raw: string; readonly url: ReturnType<typeof normaliseResource> } = {
-  raw: '',
-  url: undefined,
-};
-
-/** `serverUrl` is the same string on every call of one verifier: normalise it once. */
-function normaliseServerUrl(value: string) {
-  if (lastServerUrl.raw !== value) lastServerUrl = { raw: value, url: normaliseResource(value) };
-  return lastServerUrl.url;
+/**
+ * Whether audiences cover `serverUrl`, comparing normalised URLs: same scheme and host:port
+ * (case-insensitive, default ports folded), and the server path starts with the audience path on
+ * a `/` boundary (`https://h/api` covers `https://h/api/mcp` but not `https://h/api123`). An
+ * http(s) audience with userinfo, dot segments (`%2e` too), a query, a fragment or a backslash
+ * covers nothing. Any other audience must equal `serverUrl` exactly. `serverUrl` is normalised
+ * once per matcher (no state outlives it).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
+ */
+export function resourceMatcher(serverUrl: string): (aud: string) => boolean {
+  let server: ReturnType<typeof normaliseResource> | null = null;
+  return (aud) => {
+    if (!looksLikeHttpUrl(aud)) return aud === serverUrl;
+    const audience = normaliseResource(aud);
+    if (server === null) server = normaliseResource(serverUrl);
+    return audience !== undefined && server !== undefined && covers(audience, server);
+  };
 }
 
 /**
- * Whether the audience `aud` covers `serverUrl`, comparing normalised URLs: same scheme and
- * host:port (case-insensitive, default ports folded), and the server path starts with the
- * audience path on a `/` boundary (`https://h/api` covers `https://h/api/mcp` but not
- * `https://h/api123`). An http(s) audience with userinfo, dot segments (`%2e` too), a query, a
- * fragment or a backslash covers nothing. Any other audience must equal `serverUrl` exactly.
+ * Whether the audience `aud` covers `serverUrl` (see {@link resourceMatcher}, which normalises
+ * `serverUrl` once for several audiences).
  *
  * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
  */
 export function resourceMatches(aud: string, serverUrl: string): boolean {
-  if (!looksLikeHttpUrl(aud)) return aud === serverUrl;
-  const audience = normaliseResource(aud);
-  const server = normaliseServerUrl(serverUrl);
-  return audience !== undefined && server !== undefined && covers(audience, server);
+  return resourceMatcher(serverUrl)(aud);
 }
 
 function optionalString(value: unknown): string | undefined {
@@ -138,7 +141,7 @@ export function judgeClaims(claims: IntrospectionResponse, ctx: ClaimsContext): 
   let resource = audiences[0];
   if (ctx.validateResource) {
     const serverUrl = ctx.serverUrl ?? '';
-    resource = audiences.find((aud) => resourceMatches(aud, serverUrl));
+    resource = audiences.find(resourceMatcher(serverUrl));
     if (resource === undefined) return reject('ERR_TOKEN_AUDIENCE', 'audience');
   }
   return {

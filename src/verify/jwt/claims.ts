@@ -6,7 +6,7 @@
  * @internal
  */
 
-import { parseAudience, parseScopes, resourceMatches } from '../introspection/claims.js';
+import { parseAudience, parseScopes, resourceMatcher } from '../introspection/claims.js';
 
 /** Claims naming the client, in order: RFC 9068 / RFC 8693, OIDC, Entra v1, Okta. */
 const CLIENT_ID_CLAIMS = ['client_id', 'azp', 'appid', 'cid'] as const;
@@ -51,6 +51,6 @@ export function acceptedAudience(aud: unknown, ctx: AudienceContext): string | u
   // Exact equality first: the common case needs no URL parsing.
   const found =
     audiences.find((value) => value === serverUrl || audience.includes(value)) ??
-    audiences.find((value) => serverUrl !== undefined && resourceMatches(value, serverUrl));
+    (serverUrl === undefined ? undefined : audiences.find(resourceMatcher(serverUrl)));
   return found ?? null;
 }

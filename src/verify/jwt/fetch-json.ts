@@ -9,6 +9,7 @@
 import type { JSONWebKeySet } from 'jose';
 import { AuthflowError } from '../../errors.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
+import { observeJwksFetch } from '../../telemetry/jwks.js';
 
 /** Deadline and size cap of one request. */
 export interface FetchLimits {
@@ -56,8 +57,9 @@ export async function fetchJsonObject(
 }
 
 /**
- * Fetches the JSON Web Key Set at `jwksUri`. The one place a key set is fetched (a tracing span
- * can wrap it).
+ * Fetches the JSON Web Key Set at `jwksUri`: the one place a key set is fetched, so every real
+ * round trip (and only those) gets an `mcp_authflow.jwks.fetch` span and a count in
+ * `mcp_authflow.jwks.fetches` (DESIGN §6.4); a body that is not a key set counts as `error`.
  *
  * @throws as {@link fetchJsonObject}; `ERR_METADATA_INVALID` when `keys` is not an array.
  * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
@@ -67,9 +69,11 @@ export async function fetchJwks(
   jwksUri: string,
   limits: FetchLimits,
 ): Promise<JSONWebKeySet> {
-  const document = await fetchJsonObject(http, jwksUri, limits);
-  if (!Array.isArray(document.keys)) {
-    throw new AuthflowError('ERR_METADATA_INVALID', 'The JWKS has no "keys" array');
-  }
-  return document as unknown as JSONWebKeySet;
+  return observeJwksFetch(async () => {
+    const document = await fetchJsonObject(http, jwksUri, limits);
+    if (!Array.isArray(document.keys)) {
+      throw new AuthflowError('ERR_METADATA_INVALID', 'The JWKS has no "keys" array');
+    }
+    return document as unknown as JSONWebKeySet;
+  });
 }

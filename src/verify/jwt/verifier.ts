@@ -21,6 +21,7 @@ import {
 import { TokenRejectedError, VerifierUnavailableError } from '../../errors.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
+import { observeVerification, type VerificationProbe } from '../../telemetry/verification.js';
 import { parseUrl } from '../introspection/claims.js';
 import { type AccessToken, type TokenVerifier, toAuthInfo } from '../verifier.js';
 import { acceptedAudience, jwtClientId, jwtScopes } from './claims.js';
@@ -159,14 +160,21 @@ export class JwtTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
     return { getKey, verifyOptions };
   }
 
-  async #verify(token: string): Promise<AccessToken> {
+  #verify(token: string): Promise<AccessToken> {
+    return observeVerification('jwt', (probe) => this.#check(token, probe));
+  }
+
+  async #check(token: string, probe: VerificationProbe): Promise<AccessToken> {
     if (!isCompactJws(token)) throw this.#reject('ERR_TOKEN_MALFORMED', 'syntax');
     const cache = this.#cache;
     const key = cache === undefined ? undefined : hash('sha256', token, 'base64url');
     const nowMs = this.#options.now();
     if (key !== undefined) {
       const hit = cache?.get(key, nowMs);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) {
+        probe.cache = 'hit';
+        return hit;
+      }
     }
     const accessToken = await this.#verifyUncached(token);
     if (key !== undefined && accessToken.expiresAt !== undefined) {
