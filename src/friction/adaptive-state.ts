@@ -20,6 +20,7 @@
 
 import type { ResolvedFrictionConfig } from './config.js';
 import { configuredResult, type FrictionResult } from './decision.js';
+import { copied, filled } from './number-array.js';
 import { detectSaturation } from './saturation.js';
 import type { FrictionState } from './state.js';
 
@@ -41,10 +42,10 @@ type AdaptiveState = FrictionState & AdaptiveFields;
 export function createAdaptiveFields(cfg: ResolvedFrictionConfig): AdaptiveFields {
   const k = cfg.tools.length;
   return {
-    credit: [...cfg.adaptive.toolBurst],
-    groupCredit: [...cfg.adaptive.groupBurst],
-    gate: new Array<number>(k).fill(0),
-    closedAt: new Array<number>(k).fill(0),
+    credit: copied(cfg.adaptive.toolBurst),
+    groupCredit: copied(cfg.adaptive.groupBurst),
+    gate: filled(k, 0),
+    closedAt: filled(k, 0),
   };
 }
 
@@ -66,17 +67,13 @@ function refilled(credit: number, burst: number, r: number): number {
   return r === 1 ? credit : burst - (burst - credit) * r;
 }
 
-function groupActive(cfg: ResolvedFrictionConfig, g: number, i: number): boolean {
-  const group = cfg.groups[g]!;
-  return group.pressureWeight > 0 && group.members.includes(i);
-}
-
 /** Friction of tool `i` with refill factor `r`: the highest over its accounts, in [0, 1]. */
 function toolFriction(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, r: number) {
   const { toolBurst, groupBurst } = cfg.adaptive;
   let f = 1 - refilled(s.credit[i]!, toolBurst[i]!, r) / toolBurst[i]!;
-  for (let g = 0; g < cfg.groups.length; g++) {
-    if (!groupActive(cfg, g, i)) continue;
+  const groups = cfg.pressureGroups[i]!;
+  for (let k = 0; k < groups.length; k++) {
+    const g = groups[k]!;
     f = Math.max(f, 1 - refilled(s.groupCredit[g]!, groupBurst[g]!, r) / groupBurst[g]!);
   }
   return Math.min(1, Math.max(0, f));
@@ -94,9 +91,7 @@ function creditReadyAt(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number)
   const h = cfg.tools[i]!.hardBlockThreshold;
   const { toolBurst, groupBurst, idleGraceMs } = cfg.adaptive;
   const accounts: [number, number][] = [[s.credit[i]!, toolBurst[i]!]];
-  for (let g = 0; g < cfg.groups.length; g++) {
-    if (groupActive(cfg, g, i)) accounts.push([s.groupCredit[g]!, groupBurst[g]!]);
-  }
+  for (const g of cfg.pressureGroups[i]!) accounts.push([s.groupCredit[g]!, groupBurst[g]!]);
   let at = Number.NEGATIVE_INFINITY;
   for (const [credit, burst] of accounts) {
     const need = reopenCredit(burst, h);
@@ -113,8 +108,7 @@ function recovered(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, r: 
   const h = cfg.tools[i]!.hardBlockThreshold;
   const { toolBurst, groupBurst } = cfg.adaptive;
   if (refilled(s.credit[i]!, toolBurst[i]!, r) < reopenCredit(toolBurst[i]!, h)) return false;
-  for (let g = 0; g < cfg.groups.length; g++) {
-    if (!groupActive(cfg, g, i)) continue;
+  for (const g of cfg.pressureGroups[i]!) {
     if (refilled(s.groupCredit[g]!, groupBurst[g]!, r) < reopenCredit(groupBurst[g]!, h)) {
       return false;
     }
@@ -122,9 +116,16 @@ function recovered(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, r: 
   return true;
 }
 
-function blockedAt(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, t: number) {
-  const r = refillFactor(cfg, s, t);
-  if (s.gate[i] !== 1) return toolFriction(cfg, s, i, r) >= cfg.tools[i]!.hardBlockThreshold;
+/** Whether tool `i` is refused at `t`; `f` is its friction with refill factor `r`. */
+function blockedAt(
+  cfg: ResolvedFrictionConfig,
+  s: AdaptiveState,
+  i: number,
+  t: number,
+  r: number,
+  f: number,
+) {
+  if (s.gate[i] !== 1) return f >= cfg.tools[i]!.hardBlockThreshold;
   return t < s.closedAt[i]! + cfg.adaptive.minBlockMs || !recovered(cfg, s, i, r);
 }
 
@@ -137,8 +138,9 @@ export function adaptiveCheck(
 ): FrictionResult {
   const a = s as AdaptiveState;
   const tool = cfg.tools[i]!;
-  const f = toolFriction(cfg, a, i, refillFactor(cfg, a, t));
-  const blocked = blockedAt(cfg, a, i, t);
+  const r = refillFactor(cfg, a, t);
+  const f = toolFriction(cfg, a, i, r);
+  const blocked = blockedAt(cfg, a, i, t, r, f);
   const result = configuredResult(tool, {
     friction: blocked ? Math.max(f, tool.hardBlockThreshold) : f,
     ema: a.ema[i]! * emaDecay(cfg, a, t),
@@ -193,9 +195,8 @@ function moveCredits(cfg: ResolvedFrictionConfig, s: AdaptiveState, ti: number |
     s.credit[i] = settle(s.credit[i]!, s.target[i]! + tolerance, ti === i ? 1 : 0, toolBurst[i]!);
   }
   for (let g = 0; g < cfg.groups.length; g++) {
-    const group = cfg.groups[g]!;
-    const cost = ti !== undefined && group.members.includes(ti) ? 1 : 0;
-    const earn = group.aggregateTarget + tolerance;
+    const cost = ti !== undefined && cfg.groupMember[g]![ti] ? 1 : 0;
+    const earn = cfg.groups[g]!.aggregateTarget + tolerance;
     s.groupCredit[g] = settle(s.groupCredit[g]!, earn, cost, groupBurst[g]!);
   }
 }

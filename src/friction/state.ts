@@ -19,6 +19,7 @@ import {
 import { ceilingRefusal, ceilingResult, chargeCeilings } from './ceiling.js';
 import type { ResolvedFrictionConfig } from './config.js';
 import { configuredResult, type FrictionResult, unconfiguredResult } from './decision.js';
+import { copied, filled } from './number-array.js';
 import { detectSaturation } from './saturation.js';
 
 /**
@@ -74,7 +75,7 @@ export interface FrictionState {
 const NO_CEILINGS = Object.freeze([]) as unknown as number[];
 
 function ceilingArray(n: number): number[] {
-  return n === 0 ? NO_CEILINGS : new Array<number>(n).fill(0);
+  return n === 0 ? NO_CEILINGS : filled(n, 0);
 }
 
 /** Fresh state for a configuration. */
@@ -85,16 +86,16 @@ export function createState(cfg: ResolvedFrictionConfig): FrictionState {
     n: 0,
     lastT: null,
     spent: 0,
-    friction: new Array<number>(k).fill(0),
-    ema: new Array<number>(k).fill(0),
-    target: cfg.tools.map((t) => t.targetRate),
-    satCount: new Array<number>(k).fill(0),
-    satFlag: new Array<number>(k).fill(0),
-    groupEma: new Array<number>(cfg.groups.length).fill(0),
-    ring: new Array<number>(cfg.windowSize).fill(-1),
+    friction: filled(k, 0),
+    ema: filled(k, 0),
+    target: copied(cfg.tools.map((t) => t.targetRate)),
+    satCount: filled(k, 0),
+    satFlag: filled(k, 0),
+    groupEma: filled(cfg.groups.length, 0),
+    ring: filled(cfg.windowSize, -1),
     head: 0,
     size: 0,
-    counts: new Array<number>(k).fill(0),
+    counts: filled(k, 0),
     others: [],
     otherCounts: [],
     ceilLevel: ceilingArray(cfg.ceilings.length),
