@@ -22,7 +22,7 @@ import type { ResolvedFrictionConfig } from './config.js';
 import { configuredResult, type FrictionResult } from './decision.js';
 import { copied, filled } from './number-array.js';
 import { detectSaturation } from './saturation.js';
-import type { FrictionState } from './state.js';
+import type { LiveState } from './state.js';
 
 /** The adaptive controller's fields of a {@link FrictionState}. */
 export interface AdaptiveFields {
@@ -36,7 +36,7 @@ export interface AdaptiveFields {
   closedAt: number[];
 }
 
-type AdaptiveState = FrictionState & AdaptiveFields;
+type AdaptiveState = LiveState & AdaptiveFields;
 
 /** Fresh adaptive fields: every account full, every gate open. */
 export function createAdaptiveFields(cfg: ResolvedFrictionConfig): AdaptiveFields {
@@ -50,14 +50,14 @@ export function createAdaptiveFields(cfg: ResolvedFrictionConfig): AdaptiveField
 }
 
 /** Factor applied to every deficit (burst − credit) by idle refill from `lastT` to `t`. */
-function refillFactor(cfg: ResolvedFrictionConfig, s: FrictionState, t: number): number {
+function refillFactor(cfg: ResolvedFrictionConfig, s: LiveState, t: number): number {
   const lambda = cfg.timeDecayRate;
   if (lambda <= 0 || s.lastT === null) return 1;
   const idle = t - s.lastT - cfg.adaptive.idleGraceMs;
   return idle > 0 ? Math.exp((-lambda * idle) / 1000) : 1;
 }
 
-function emaDecay(cfg: ResolvedFrictionConfig, s: FrictionState, t: number): number {
+function emaDecay(cfg: ResolvedFrictionConfig, s: LiveState, t: number): number {
   const lambda = cfg.timeDecayRate;
   if (lambda <= 0 || s.lastT === null || !(t > s.lastT)) return 1;
   return Math.exp((-lambda * (t - s.lastT)) / 1000);
@@ -132,7 +132,7 @@ function blockedAt(
 /** The decision for configured tool `i` at `t` (a view: the state is not changed). */
 export function adaptiveCheck(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   i: number,
   t: number,
 ): FrictionResult {
@@ -162,7 +162,7 @@ export function adaptiveCheck(
  */
 export function adaptiveBeforeRecord(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   ti: number | undefined,
   t: number,
   charge: boolean,
@@ -209,7 +209,7 @@ function moveCredits(cfg: ResolvedFrictionConfig, s: AdaptiveState, ti: number |
  */
 export function adaptiveAfterRecord(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   ti: number | undefined,
   t: number,
   onSaturation?: (toolIndex: number) => void,
@@ -230,7 +230,7 @@ export function adaptiveAfterRecord(
 /** Per-tool friction at `t` that is at least `min` (for the penalty store), or undefined. */
 export function adaptivePeaks(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   t: number,
   min: number,
 ): Record<string, number> | undefined {
@@ -250,7 +250,7 @@ export function adaptivePeaks(
 /** Applies saved frictions as a floor: lowers the credit to `burst × (1 − f)`. */
 export function adaptiveRestore(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   levels: Readonly<Record<string, number>>,
   t: number,
 ): void {
