@@ -71,6 +71,11 @@ export async function runFrictionMemory(budgetMs: number, count: number): Promis
   const now = () => clock;
   const controller = new FrictionController({ ...frictionOptions, now });
   const controllerAll = new FrictionController({ ...frictionOptions, now });
+  const controllerProp = new FrictionController({
+    ...frictionOptions,
+    controller: 'proportional',
+    now,
+  });
   const registry = new FrictionRegistry({
     ...frictionOptions,
     maxClients: 10 * CLIENTS,
@@ -85,7 +90,14 @@ export async function runFrictionMemory(budgetMs: number, count: number): Promis
     logger: silentLogger,
   });
   const limiter = new RateLimiterMemory({ points: 1e12, duration: 3600 });
-  const [a, b, c, d, e] = [sequence(), sequence(), sequence(), sequence(), sequence()];
+  const [a, b, c, d, e, f] = [
+    sequence(),
+    sequence(),
+    sequence(),
+    sequence(),
+    sequence(),
+    sequence(),
+  ];
   const decide = (reg: FrictionRegistry, next: () => number) => {
     const i = next();
     clock += 1;
@@ -106,6 +118,10 @@ export async function runFrictionMemory(budgetMs: number, count: number): Promis
       {
         name: 'controller',
         run: () => syncRate(() => step(controller, mix[a() & (WORKLOAD_SIZE - 1)]!), budgetMs),
+      },
+      {
+        name: 'controllerProportional',
+        run: () => syncRate(() => step(controllerProp, mix[f() & (WORKLOAD_SIZE - 1)]!), budgetMs),
       },
       {
         name: 'controllerAllLimited',
