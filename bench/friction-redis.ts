@@ -20,6 +20,7 @@ import {
   CLIENTS,
   clientKeys,
   frictionOptions,
+  type RateTable,
   sequence,
   WORKLOAD_SIZE,
   workload,
@@ -33,7 +34,7 @@ export type RedisFigures =
       readonly available: true;
       readonly redisVersion: string;
       /** Decisions per second (median), by contender. */
-      readonly rates: Record<string, { readonly median: number; readonly runs: readonly number[] }>;
+      readonly rates: RateTable;
       /** Redis commands sent per decision, by contender family. */
       readonly commandsPerDecision: {
         readonly registryRedis: number;

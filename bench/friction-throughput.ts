@@ -1,6 +1,7 @@
 /**
  * Benchmark 5 (in memory), friction decisions per second: `FrictionController` alone (11
- * configured tools + one group), `FrictionRegistry` on the memory store (1 000 clients), and
+ * configured tools + one group), `FrictionRegistry` on the memory store (1 000 clients; the
+ * default `'adaptive'` controller and the `'proportional'` one), and
  * rate-limiter-flexible's `RateLimiterMemory.consume()` on the same keys, alternated in one run.
  *
  * Workload: 20 % of calls go to one of the 11 limited tools (`checkAndRecord`), 80 % to a read
@@ -15,7 +16,7 @@ import { FrictionRegistry } from '../src/friction/registry.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { MUTATION_GROUP, MUTATION_TOOLS } from '../test/friction/_fixtures.js';
 import { mulberry32 } from './lib/prng.js';
-import { asyncRate, rounds, syncRate } from './lib/timing.js';
+import { asyncRate, type RoundFigures, rounds, syncRate } from './lib/timing.js';
 
 /** One call of the workload. */
 export interface Call {
@@ -60,10 +61,7 @@ export const frictionOptions = {
 };
 
 /** Result of {@link runFrictionMemory}: decisions per second (median) and raw rounds. */
-export type RateTable = Record<
-  string,
-  { readonly median: number; readonly runs: readonly number[] }
->;
+export type RateTable = Record<string, RoundFigures>;
 
 /** Runs the in-memory contenders for `count` rounds of `budgetMs` each. */
 export async function runFrictionMemory(budgetMs: number, count: number): Promise<RateTable> {
@@ -73,14 +71,42 @@ export async function runFrictionMemory(budgetMs: number, count: number): Promis
   const now = () => clock;
   const controller = new FrictionController({ ...frictionOptions, now });
   const controllerAll = new FrictionController({ ...frictionOptions, now });
+  const controllerProp = new FrictionController({
+    ...frictionOptions,
+    controller: 'proportional',
+    now,
+  });
   const registry = new FrictionRegistry({
     ...frictionOptions,
     maxClients: 10 * CLIENTS,
     now,
     logger: silentLogger,
   });
+  const proportional = new FrictionRegistry({
+    ...frictionOptions,
+    defaultConfig: { controller: 'proportional' },
+    maxClients: 10 * CLIENTS,
+    now,
+    logger: silentLogger,
+  });
   const limiter = new RateLimiterMemory({ points: 1e12, duration: 3600 });
-  const [a, b, c, d] = [sequence(), sequence(), sequence(), sequence()];
+  const [a, b, c, d, e, f] = [
+    sequence(),
+    sequence(),
+    sequence(),
+    sequence(),
+    sequence(),
+    sequence(),
+  ];
+  const decide = (reg: FrictionRegistry, next: () => number) => {
+    const i = next();
+    clock += 1;
+    const call = mix[i & (WORKLOAD_SIZE - 1)]!;
+    const key = clientKeys[i % CLIENTS]!;
+    return call.limited
+      ? reg.checkAndRecord(key, call.tool)
+      : reg.recordUnconfigured(key, call.tool);
+  };
   const step = (c: FrictionController, call: Call) => {
     clock += 1;
     return call.limited
@@ -94,22 +120,18 @@ export async function runFrictionMemory(budgetMs: number, count: number): Promis
         run: () => syncRate(() => step(controller, mix[a() & (WORKLOAD_SIZE - 1)]!), budgetMs),
       },
       {
+        name: 'controllerProportional',
+        run: () => syncRate(() => step(controllerProp, mix[f() & (WORKLOAD_SIZE - 1)]!), budgetMs),
+      },
+      {
         name: 'controllerAllLimited',
         run: () =>
           syncRate(() => step(controllerAll, allLimited[b() & (WORKLOAD_SIZE - 1)]!), budgetMs),
       },
+      { name: 'registryMemory', run: () => asyncRate(() => decide(registry, c), budgetMs) },
       {
-        name: 'registryMemory',
-        run: () =>
-          asyncRate(() => {
-            const i = c();
-            clock += 1;
-            const call = mix[i & (WORKLOAD_SIZE - 1)]!;
-            const key = clientKeys[i % CLIENTS]!;
-            return call.limited
-              ? registry.checkAndRecord(key, call.tool)
-              : registry.recordUnconfigured(key, call.tool);
-          }, budgetMs),
+        name: 'registryMemoryProportional',
+        run: () => asyncRate(() => decide(proportional, e), budgetMs),
       },
       {
         name: 'rateLimiterMemory',
@@ -119,5 +141,6 @@ export async function runFrictionMemory(budgetMs: number, count: number): Promis
     count,
   );
   await registry.close();
+  await proportional.close();
   return table;
 }

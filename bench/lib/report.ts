@@ -68,6 +68,20 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const ratio = (n: number) => n.toFixed(2);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const rate = (t: RateTable | undefined, k: string) => t?.[k]?.median ?? Number.NaN;
+/** Median operations per CPU-second of the benchmark process. */
+const cpuRate = (t: RateTable | undefined, k: string) => t?.[k]?.cpuMedian ?? Number.NaN;
+
+/** A registry-vs-limiter verdict on ops per CPU-second, with the wall-clock ratio beside it. */
+function versus(t: RateTable, ours: string, theirs: string, label: string, want: number) {
+  const cpu = cpuRate(t, ours) / cpuRate(t, theirs);
+  const wall = rate(t, ours) / rate(t, theirs);
+  return {
+    name: label,
+    target: `≥ ${want.toFixed(2)}× (per CPU-second)`,
+    measured: `${ratio(cpu)}× per CPU-s (${ratio(wall)}× wall-clock)`,
+    pass: cpu >= want,
+  };
+}
 
 /** The targets of DESIGN §5 and issue 7, checked. */
 export function verdicts(r: BenchResults): TargetVerdict[] {
@@ -101,15 +115,43 @@ export function verdicts(r: BenchResults): TargetVerdict[] {
     },
     {
       name: 'FrictionController decisions/s (11 tools + group)',
-      target: '≥ 1 000 000',
-      measured: int(rate(mem, 'controller')),
-      pass: rate(mem, 'controller') >= 1e6,
+      target: '≥ 3 000 000 per CPU-second (issue 18)',
+      measured: `${int(cpuRate(mem, 'controller'))} adaptive, ${int(cpuRate(mem, 'controllerProportional'))} proportional`,
+      pass: Math.min(cpuRate(mem, 'controller'), cpuRate(mem, 'controllerProportional')) >= 3e6,
     },
+    versus(
+      mem,
+      'registryMemory',
+      'rateLimiterMemory',
+      'FrictionRegistry (memory, adaptive) vs RateLimiterMemory',
+      1,
+    ),
+    versus(
+      mem,
+      'registryMemoryProportional',
+      'rateLimiterMemory',
+      'FrictionRegistry (memory, proportional) vs RateLimiterMemory',
+      1,
+    ),
+    redis.available
+      ? versus(
+          redis.rates,
+          'registryRedis64',
+          'rateLimiterRedis64',
+          'FrictionRegistry (Redis, 64 in flight) vs RateLimiterRedis',
+          0.5,
+        )
+      : {
+          name: 'FrictionRegistry (Redis, 64 in flight) vs RateLimiterRedis',
+          target: '≥ 0.50×',
+          measured: 'not available',
+          pass: null,
+        },
     {
-      name: 'FrictionRegistry (memory) vs RateLimiterMemory',
-      target: '≥ 1.00×',
-      measured: `${ratio(rate(mem, 'registryMemory') / rate(mem, 'rateLimiterMemory'))}×`,
-      pass: rate(mem, 'registryMemory') >= rate(mem, 'rateLimiterMemory'),
+      name: 'Memory per tracked client (both controllers)',
+      target: '≤ 2 048 bytes',
+      measured: `${int(r.memory.registryBytesPerClient)} adaptive, ${int(r.memory.proportionalBytesPerClient)} proportional`,
+      pass: Math.max(r.memory.registryBytesPerClient, r.memory.proportionalBytesPerClient) <= 2048,
     },
     {
       name: 'Redis round trips per friction decision',
@@ -131,27 +173,60 @@ function fanInRow(name: string, c: FanInCase): string {
   return `| ${name} | ${int(c.requests)} | ${int(c.tokens)} | ${int(c.concurrency)} | ${int(c.introspections)} | ${int(c.target)} | ${c.maxInFlight ?? '–'} | ${statuses} |`;
 }
 
+/** `| label | wall median | CPU-s median | wall per round | CPU-s per round |` */
+function rateRow(label: string, t: RateTable, k: string): string {
+  const x = t[k];
+  const list = (v: readonly number[] | undefined) => v?.map(int).join(', ') ?? '–';
+  return `| ${label} | ${int(rate(t, k))} | ${int(cpuRate(t, k))} | ${list(x?.runs)} | ${list(x?.cpuRuns)} |`;
+}
+
 function frictionRows(r: BenchResults): string[] {
   const m = r.friction.memory;
   const rows = [
-    `| \`FrictionController\` alone, 20 % limited / 80 % reads | ${int(rate(m, 'controller'))} | ${m.controller?.runs.map(int).join(', ')} |`,
-    `| \`FrictionController\` alone, every call limited | ${int(rate(m, 'controllerAllLimited'))} | ${m.controllerAllLimited?.runs.map(int).join(', ')} |`,
-    `| \`FrictionRegistry\` on \`MemoryStore\`, 1 000 clients | ${int(rate(m, 'registryMemory'))} | ${m.registryMemory?.runs.map(int).join(', ')} |`,
-    `| rate-limiter-flexible \`RateLimiterMemory.consume\`, 1 000 keys | ${int(rate(m, 'rateLimiterMemory'))} | ${m.rateLimiterMemory?.runs.map(int).join(', ')} |`,
+    rateRow('`FrictionController` alone (adaptive), 20 % limited / 80 % reads', m, 'controller'),
+    rateRow(
+      '`FrictionController` alone (proportional), same workload',
+      m,
+      'controllerProportional',
+    ),
+    rateRow('`FrictionController` alone (adaptive), every call limited', m, 'controllerAllLimited'),
+    rateRow('`FrictionRegistry` on `MemoryStore` (adaptive), 1 000 clients', m, 'registryMemory'),
+    rateRow(
+      '`FrictionRegistry` on `MemoryStore` (proportional), 1 000 clients',
+      m,
+      'registryMemoryProportional',
+    ),
+    rateRow(
+      'rate-limiter-flexible `RateLimiterMemory.consume`, 1 000 keys',
+      m,
+      'rateLimiterMemory',
+    ),
   ];
   const redis = r.friction.redis;
   if (!redis.available) {
-    rows.push(`| \`FrictionRegistry\` on \`RedisStore\` | not available: ${redis.reason} | |`);
-    rows.push(`| rate-limiter-flexible \`RateLimiterRedis.consume\` | not available | |`);
+    rows.push(`| \`FrictionRegistry\` on \`RedisStore\` | not available: ${redis.reason} | | | |`);
+    rows.push(`| rate-limiter-flexible \`RateLimiterRedis.consume\` | not available | | | |`);
     return rows;
   }
   const x = redis.rates;
   const cpd = redis.commandsPerDecision;
   rows.push(
-    `| \`FrictionRegistry\` on \`RedisStore\`, 1 in flight (${cpd.registryRedis.toFixed(2)} commands/decision) | ${int(rate(x, 'registryRedis'))} | ${x.registryRedis?.runs.map(int).join(', ')} |`,
-    `| rate-limiter-flexible \`RateLimiterRedis.consume\`, 1 in flight (${cpd.rateLimiterRedis.toFixed(2)} commands/decision) | ${int(rate(x, 'rateLimiterRedis'))} | ${x.rateLimiterRedis?.runs.map(int).join(', ')} |`,
-    `| \`FrictionRegistry\` on \`RedisStore\`, 64 in flight | ${int(rate(x, 'registryRedis64'))} | ${x.registryRedis64?.runs.map(int).join(', ')} |`,
-    `| rate-limiter-flexible \`RateLimiterRedis.consume\`, 64 in flight | ${int(rate(x, 'rateLimiterRedis64'))} | ${x.rateLimiterRedis64?.runs.map(int).join(', ')} |`,
+    rateRow(
+      `\`FrictionRegistry\` on \`RedisStore\`, 1 in flight (${cpd.registryRedis.toFixed(2)} commands/decision)`,
+      x,
+      'registryRedis',
+    ),
+    rateRow(
+      `rate-limiter-flexible \`RateLimiterRedis.consume\`, 1 in flight (${cpd.rateLimiterRedis.toFixed(2)} commands/decision)`,
+      x,
+      'rateLimiterRedis',
+    ),
+    rateRow('`FrictionRegistry` on `RedisStore`, 64 in flight', x, 'registryRedis64'),
+    rateRow(
+      'rate-limiter-flexible `RateLimiterRedis.consume`, 64 in flight',
+      x,
+      'rateLimiterRedis64',
+    ),
   );
   return rows;
 }
@@ -211,8 +286,8 @@ export function renderSection(r: BenchResults): string {
     '',
     '### 5. Friction decisions per second (one process, awaited one at a time unless stated)',
     '',
-    '| contender | decisions/s (median) | per round |',
-    '| --- | ---: | --- |',
+    '| contender | decisions/s (median, wall-clock) | decisions per CPU-second (median) | wall-clock per round | per CPU-second per round |',
+    '| --- | ---: | ---: | --- | --- |',
     ...frictionRows(r),
     '',
     r.friction.redis.available
@@ -221,7 +296,7 @@ export function renderSection(r: BenchResults): string {
     '',
     '### 6. Memory per tracked client',
     '',
-    `${int(memory.clients)} clients, one limited and one read call each, heap delta after full GC: \`FrictionRegistry\` on \`MemoryStore\` **${int(memory.registryBytesPerClient)} bytes per client** (${int(memory.registryClientCount)} states held); rate-limiter-flexible \`RateLimiterMemory\` ${int(memory.rateLimiterBytesPerKey)} bytes per key. The registry is bounded by \`maxClients\` (default 1 000).`,
+    `${int(memory.clients)} clients, one limited and one read call each, heap plus \`ArrayBuffer\` delta after full GC: \`FrictionRegistry\` on \`MemoryStore\` **${int(memory.registryBytesPerClient)} bytes per client** with the adaptive controller (${int(memory.registryClientCount)} states held), **${int(memory.proportionalBytesPerClient)}** with the proportional one; rate-limiter-flexible \`RateLimiterMemory\` ${int(memory.rateLimiterBytesPerKey)} bytes per key. The registry is bounded by \`maxClients\` (default 1 000).`,
     '',
     ...notesFor(r, targets),
   ].join('\n');
@@ -286,13 +361,27 @@ export function summaryLine(r: BenchResults): Record<string, unknown> {
     },
     friction: {
       controller: round(rate(mem, 'controller')),
+      controllerProportional: round(rate(mem, 'controllerProportional')),
       registryMemory: round(rate(mem, 'registryMemory')),
+      registryMemoryProportional: round(rate(mem, 'registryMemoryProportional')),
       rateLimiterMemory: round(rate(mem, 'rateLimiterMemory')),
+      perCpuSecond: {
+        controller: round(cpuRate(mem, 'controller')),
+        controllerProportional: round(cpuRate(mem, 'controllerProportional')),
+        registryMemory: round(cpuRate(mem, 'registryMemory')),
+        registryMemoryProportional: round(cpuRate(mem, 'registryMemoryProportional')),
+        rateLimiterMemory: round(cpuRate(mem, 'rateLimiterMemory')),
+        registryRedis64: redis.available ? round(cpuRate(redis.rates, 'registryRedis64')) : null,
+        rateLimiterRedis64: redis.available
+          ? round(cpuRate(redis.rates, 'rateLimiterRedis64'))
+          : null,
+      },
       registryRedis: redis.available ? round(rate(redis.rates, 'registryRedis64')) : null,
       rateLimiterRedis: redis.available ? round(rate(redis.rates, 'rateLimiterRedis64')) : null,
       redisCommandsPerDecision: redis.available ? redis.commandsPerDecision.registryRedis : null,
     },
     memoryBytesPerClient: round(r.memory.registryBytesPerClient),
+    memoryBytesPerClientProportional: round(r.memory.proportionalBytesPerClient),
     targetsMissed: verdicts(r)
       .filter((t) => t.pass === false)
       .map((t) => t.name),

@@ -47,6 +47,19 @@ export interface Contender {
   run(): number | Promise<number>;
 }
 
+/** One contender's figures: operations per wall-clock second and per CPU-second of this process. */
+export interface RoundFigures {
+  /** Median operations per wall-clock second. */
+  readonly median: number;
+  readonly runs: readonly number[];
+  /**
+   * Median operations per CPU-second (user + system time of this process, every thread): steadier
+   * than wall-clock rates on a shared machine, where other processes take the cores.
+   */
+  readonly cpuMedian: number;
+  readonly cpuRuns: readonly number[];
+}
+
 /**
  * Runs every contender `count` times, alternating the order each round, after one warm-up run
  * each; returns the median rate per contender name and the raw rates.
@@ -54,17 +67,35 @@ export interface Contender {
 export async function rounds(
   contenders: readonly Contender[],
   count: number,
-): Promise<Record<string, { readonly median: number; readonly runs: readonly number[] }>> {
+): Promise<Record<string, RoundFigures>> {
   for (const c of contenders) await c.run();
   const runs = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
+  const cpuRuns = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   for (let r = 0; r < count; r++) {
     const order = r % 2 === 0 ? contenders : [...contenders].reverse();
-    for (const c of order) runs.get(c.name)!.push(await c.run());
+    for (const c of order) {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const rate = await c.run();
+      const wallMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      const cpuMs = (cpu.user + cpu.system) / 1000;
+      runs.get(c.name)!.push(rate);
+      cpuRuns.get(c.name)!.push(cpuMs > 0 ? (rate * wallMs) / cpuMs : rate);
+    }
   }
   return Object.fromEntries(
-    [...runs].map(([name, list]) => [
-      name,
-      { median: median(list), runs: list.map((x) => Math.round(x)) },
-    ]),
+    [...runs].map(([name, list]) => {
+      const cpuList = cpuRuns.get(name)!;
+      return [
+        name,
+        {
+          median: median(list),
+          runs: list.map((x) => Math.round(x)),
+          cpuMedian: median(cpuList),
+          cpuRuns: cpuList.map((x) => Math.round(x)),
+        },
+      ];
+    }),
   );
 }

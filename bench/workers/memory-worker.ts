@@ -1,6 +1,6 @@
 /**
  * Child-process entry of benchmark 6, memory per client (run with `--expose-gc`): heap growth
- * per tracked client of `FrictionRegistry` on the memory store, next to rate-limiter-flexible's
+ * per tracked client of `FrictionRegistry` on the memory store (both controllers), next to rate-limiter-flexible's
  * `RateLimiterMemory` per key, after a full GC.
  *
  * @module
@@ -12,28 +12,36 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { frictionOptions } from '../friction-throughput.js';
 import { serveCommands } from '../lib/child.js';
 
-/** Heap used after two full collections. */
+/**
+ * Heap used plus `ArrayBuffer` backing stores (typed arrays larger than 64 bytes live outside
+ * the V8 heap) after two full collections.
+ */
 function settledHeap(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with --expose-gc');
   gc();
   gc();
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 /** Result of one measurement. */
 export interface MemoryFigures {
   readonly clients: number;
+  /** Default (`'adaptive'`) controller. */
   readonly registryBytesPerClient: number;
   readonly registryClientCount: number;
+  /** The `'proportional'` controller. */
+  readonly proportionalBytesPerClient: number;
   readonly rateLimiterBytesPerKey: number;
   readonly rssAfter: number;
 }
 
-async function measure(args: { clients: number }): Promise<MemoryFigures> {
-  const n = args.clients;
+/** Heap growth per client of a registry with `n` clients (one limited and one read call each). */
+async function perClient(n: number, controller: 'adaptive' | 'proportional') {
   const registry = new FrictionRegistry({
     ...frictionOptions,
+    defaultConfig: { controller },
     maxClients: 2 * n,
     logger: silentLogger,
   });
@@ -43,20 +51,28 @@ async function measure(args: { clients: number }): Promise<MemoryFigures> {
     await registry.checkAndRecord(key, 'create_task');
     await registry.recordUnconfigured(key, 'get_tasks');
   }
-  const registryBytes = settledHeap() - base;
-  const registryClientCount = registry.clientCount;
+  const bytes = settledHeap() - base;
+  const count = registry.clientCount;
+  await registry.close();
+  return { bytesPerClient: bytes / n, count };
+}
+
+async function measure(args: { clients: number }): Promise<MemoryFigures> {
+  const n = args.clients;
+  const adaptive = await perClient(n, 'adaptive');
+  const proportional = await perClient(n, 'proportional');
   const limiter = new RateLimiterMemory({ points: 1e12, duration: 3600 });
   const base2 = settledHeap();
   for (let i = 0; i < n; i++) await limiter.consume(`client-${i}`);
   const limiterBytes = settledHeap() - base2;
   const result = {
     clients: n,
-    registryBytesPerClient: registryBytes / n,
-    registryClientCount,
+    registryBytesPerClient: adaptive.bytesPerClient,
+    registryClientCount: adaptive.count,
+    proportionalBytesPerClient: proportional.bytesPerClient,
     rateLimiterBytesPerKey: limiterBytes / n,
     rssAfter: process.memoryUsage.rss(),
   };
-  await registry.close();
   return result;
 }
 

@@ -20,8 +20,9 @@
 
 import type { ResolvedFrictionConfig } from './config.js';
 import { configuredResult, type FrictionResult } from './decision.js';
+import { copied, filled } from './number-array.js';
 import { detectSaturation } from './saturation.js';
-import type { FrictionState } from './state.js';
+import type { LiveState } from './state.js';
 
 /** The adaptive controller's fields of a {@link FrictionState}. */
 export interface AdaptiveFields {
@@ -35,28 +36,28 @@ export interface AdaptiveFields {
   closedAt: number[];
 }
 
-type AdaptiveState = FrictionState & AdaptiveFields;
+type AdaptiveState = LiveState & AdaptiveFields;
 
 /** Fresh adaptive fields: every account full, every gate open. */
 export function createAdaptiveFields(cfg: ResolvedFrictionConfig): AdaptiveFields {
   const k = cfg.tools.length;
   return {
-    credit: [...cfg.adaptive.toolBurst],
-    groupCredit: [...cfg.adaptive.groupBurst],
-    gate: new Array<number>(k).fill(0),
-    closedAt: new Array<number>(k).fill(0),
+    credit: copied(cfg.adaptive.toolBurst),
+    groupCredit: copied(cfg.adaptive.groupBurst),
+    gate: filled(k, 0),
+    closedAt: filled(k, 0),
   };
 }
 
 /** Factor applied to every deficit (burst − credit) by idle refill from `lastT` to `t`. */
-function refillFactor(cfg: ResolvedFrictionConfig, s: FrictionState, t: number): number {
+function refillFactor(cfg: ResolvedFrictionConfig, s: LiveState, t: number): number {
   const lambda = cfg.timeDecayRate;
   if (lambda <= 0 || s.lastT === null) return 1;
   const idle = t - s.lastT - cfg.adaptive.idleGraceMs;
   return idle > 0 ? Math.exp((-lambda * idle) / 1000) : 1;
 }
 
-function emaDecay(cfg: ResolvedFrictionConfig, s: FrictionState, t: number): number {
+function emaDecay(cfg: ResolvedFrictionConfig, s: LiveState, t: number): number {
   const lambda = cfg.timeDecayRate;
   if (lambda <= 0 || s.lastT === null || !(t > s.lastT)) return 1;
   return Math.exp((-lambda * (t - s.lastT)) / 1000);
@@ -66,17 +67,13 @@ function refilled(credit: number, burst: number, r: number): number {
   return r === 1 ? credit : burst - (burst - credit) * r;
 }
 
-function groupActive(cfg: ResolvedFrictionConfig, g: number, i: number): boolean {
-  const group = cfg.groups[g]!;
-  return group.pressureWeight > 0 && group.members.includes(i);
-}
-
 /** Friction of tool `i` with refill factor `r`: the highest over its accounts, in [0, 1]. */
 function toolFriction(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, r: number) {
   const { toolBurst, groupBurst } = cfg.adaptive;
   let f = 1 - refilled(s.credit[i]!, toolBurst[i]!, r) / toolBurst[i]!;
-  for (let g = 0; g < cfg.groups.length; g++) {
-    if (!groupActive(cfg, g, i)) continue;
+  const groups = cfg.pressureGroups[i]!;
+  for (let k = 0; k < groups.length; k++) {
+    const g = groups[k]!;
     f = Math.max(f, 1 - refilled(s.groupCredit[g]!, groupBurst[g]!, r) / groupBurst[g]!);
   }
   return Math.min(1, Math.max(0, f));
@@ -94,9 +91,7 @@ function creditReadyAt(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number)
   const h = cfg.tools[i]!.hardBlockThreshold;
   const { toolBurst, groupBurst, idleGraceMs } = cfg.adaptive;
   const accounts: [number, number][] = [[s.credit[i]!, toolBurst[i]!]];
-  for (let g = 0; g < cfg.groups.length; g++) {
-    if (groupActive(cfg, g, i)) accounts.push([s.groupCredit[g]!, groupBurst[g]!]);
-  }
+  for (const g of cfg.pressureGroups[i]!) accounts.push([s.groupCredit[g]!, groupBurst[g]!]);
   let at = Number.NEGATIVE_INFINITY;
   for (const [credit, burst] of accounts) {
     const need = reopenCredit(burst, h);
@@ -113,8 +108,7 @@ function recovered(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, r: 
   const h = cfg.tools[i]!.hardBlockThreshold;
   const { toolBurst, groupBurst } = cfg.adaptive;
   if (refilled(s.credit[i]!, toolBurst[i]!, r) < reopenCredit(toolBurst[i]!, h)) return false;
-  for (let g = 0; g < cfg.groups.length; g++) {
-    if (!groupActive(cfg, g, i)) continue;
+  for (const g of cfg.pressureGroups[i]!) {
     if (refilled(s.groupCredit[g]!, groupBurst[g]!, r) < reopenCredit(groupBurst[g]!, h)) {
       return false;
     }
@@ -122,23 +116,31 @@ function recovered(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, r: 
   return true;
 }
 
-function blockedAt(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, t: number) {
-  const r = refillFactor(cfg, s, t);
-  if (s.gate[i] !== 1) return toolFriction(cfg, s, i, r) >= cfg.tools[i]!.hardBlockThreshold;
+/** Whether tool `i` is refused at `t`; `f` is its friction with refill factor `r`. */
+function blockedAt(
+  cfg: ResolvedFrictionConfig,
+  s: AdaptiveState,
+  i: number,
+  t: number,
+  r: number,
+  f: number,
+) {
+  if (s.gate[i] !== 1) return f >= cfg.tools[i]!.hardBlockThreshold;
   return t < s.closedAt[i]! + cfg.adaptive.minBlockMs || !recovered(cfg, s, i, r);
 }
 
 /** The decision for configured tool `i` at `t` (a view: the state is not changed). */
 export function adaptiveCheck(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   i: number,
   t: number,
 ): FrictionResult {
   const a = s as AdaptiveState;
   const tool = cfg.tools[i]!;
-  const f = toolFriction(cfg, a, i, refillFactor(cfg, a, t));
-  const blocked = blockedAt(cfg, a, i, t);
+  const r = refillFactor(cfg, a, t);
+  const f = toolFriction(cfg, a, i, r);
+  const blocked = blockedAt(cfg, a, i, t, r, f);
   const result = configuredResult(tool, {
     friction: blocked ? Math.max(f, tool.hardBlockThreshold) : f,
     ema: a.ema[i]! * emaDecay(cfg, a, t),
@@ -160,7 +162,7 @@ export function adaptiveCheck(
  */
 export function adaptiveBeforeRecord(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   ti: number | undefined,
   t: number,
   charge: boolean,
@@ -193,9 +195,8 @@ function moveCredits(cfg: ResolvedFrictionConfig, s: AdaptiveState, ti: number |
     s.credit[i] = settle(s.credit[i]!, s.target[i]! + tolerance, ti === i ? 1 : 0, toolBurst[i]!);
   }
   for (let g = 0; g < cfg.groups.length; g++) {
-    const group = cfg.groups[g]!;
-    const cost = ti !== undefined && group.members.includes(ti) ? 1 : 0;
-    const earn = group.aggregateTarget + tolerance;
+    const cost = ti !== undefined && cfg.groupMember[g]![ti] ? 1 : 0;
+    const earn = cfg.groups[g]!.aggregateTarget + tolerance;
     s.groupCredit[g] = settle(s.groupCredit[g]!, earn, cost, groupBurst[g]!);
   }
 }
@@ -208,7 +209,7 @@ function moveCredits(cfg: ResolvedFrictionConfig, s: AdaptiveState, ti: number |
  */
 export function adaptiveAfterRecord(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   ti: number | undefined,
   t: number,
   onSaturation?: (toolIndex: number) => void,
@@ -229,7 +230,7 @@ export function adaptiveAfterRecord(
 /** Per-tool friction at `t` that is at least `min` (for the penalty store), or undefined. */
 export function adaptivePeaks(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   t: number,
   min: number,
 ): Record<string, number> | undefined {
@@ -249,7 +250,7 @@ export function adaptivePeaks(
 /** Applies saved frictions as a floor: lowers the credit to `burst × (1 − f)`. */
 export function adaptiveRestore(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   levels: Readonly<Record<string, number>>,
   t: number,
 ): void {

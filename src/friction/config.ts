@@ -159,6 +159,13 @@ export interface ResolvedFrictionConfig
   readonly ceilings: readonly ResolvedCeiling[];
   /** Per configured tool, the indices (into `ceilings`) of the ceilings a call of it counts in. */
   readonly toolCeilings: readonly (readonly number[])[];
+  /**
+   * Per configured tool, the groups with `pressureWeight > 0` it belongs to, ascending (the
+   * adaptive controller's accounts beside the tool's own). Derived; not part of a fingerprint.
+   */
+  readonly pressureGroups: readonly (readonly number[])[];
+  /** Per group, per configured tool: whether the tool is a member. Derived. */
+  readonly groupMember: readonly (readonly boolean[])[];
 }
 
 function fail(code: 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE', name: string, rule: string) {
@@ -273,6 +280,20 @@ function optionalCeiling(raw: unknown, path: string): { ceiling?: FrictionCeilin
   return ceiling === undefined ? {} : { ceiling };
 }
 
+/** Membership tables for the hot path (the same answers as `members.includes`). */
+function indexGroups(tools: readonly ResolvedTool[], groups: readonly ResolvedGroup[]) {
+  const pressureGroups = tools.map((_, i) =>
+    Object.freeze(
+      groups.flatMap((g, gi) => (g.pressureWeight > 0 && g.members.includes(i) ? [gi] : [])),
+    ),
+  );
+  const groupMember = groups.map((g) => Object.freeze(tools.map((_, i) => g.members.includes(i))));
+  return {
+    pressureGroups: Object.freeze(pressureGroups),
+    groupMember: Object.freeze(groupMember),
+  };
+}
+
 /** Lists every ceiling and, per tool, the ones its calls count in. */
 function indexCeilings(tools: readonly ResolvedTool[], groups: readonly ResolvedGroup[]) {
   const ceilings: ResolvedCeiling[] = [];
@@ -356,5 +377,6 @@ export function resolveFrictionConfig(input: FrictionConfigInput = {}): Resolved
     toolIndex,
     groups: Object.freeze(groups),
     ...indexCeilings(tools, groups),
+    ...indexGroups(tools, groups),
   });
 }

@@ -20,6 +20,9 @@ import {
   checkState,
   createState,
   type FrictionState,
+  type LiveState,
+  liveState,
+  plainState,
   recordState,
 } from './state.js';
 import { assertState, statusState } from './state-status.js';
@@ -78,7 +81,7 @@ export class FrictionController {
   /** The validated, frozen configuration. */
   readonly config: ResolvedFrictionConfig;
   readonly #now: Clock;
-  readonly #state: FrictionState;
+  readonly #state: LiveState;
   readonly #onSat: ((i: number) => void) | undefined;
 
   /**
@@ -134,8 +137,8 @@ export class FrictionController {
     return checkAndRecordState(this.config, this.#state, tool, t, this.#onSat);
   }
 
-  #imported(state: FrictionState): FrictionState {
-    return structuredClone(assertState(this.config, state));
+  #imported(state: FrictionState): LiveState {
+    return liveState(this.config, assertState(this.config, state));
   }
 
   /** Status of every configured tool at `t`. */
@@ -150,6 +153,6 @@ export class FrictionController {
 
   /** A deep copy of the state: plain JSON-serialisable data, accepted back as `state`. */
   exportState(): FrictionState {
-    return structuredClone(this.#state);
+    return plainState(this.#state);
   }
 }

@@ -74,6 +74,21 @@ export interface ToolView {
   readonly decayPerMs: number;
 }
 
+/**
+ * The message of an allowed call at friction 0, per tool: the most common decision, whose two
+ * `toFixed` calls would otherwise dominate building the result. Derived from frozen tools only.
+ */
+const IDLE_MESSAGES = new WeakMap<ResolvedTool, string>();
+
+function idleMessage(tool: ResolvedTool, cost: number): string {
+  let message = IDLE_MESSAGES.get(tool);
+  if (message === undefined) {
+    message = `Allowed: friction ${(0).toFixed(2)}, cost ${cost.toFixed(1)}`;
+    IDLE_MESSAGES.set(tool, message);
+  }
+  return message;
+}
+
 /** Builds the result of a check of a configured tool (Python `FrictionController.check`). @internal */
 export function configuredResult(tool: ResolvedTool, view: ToolView): FrictionResult {
   const f = view.friction;
@@ -88,6 +103,9 @@ export function configuredResult(tool: ResolvedTool, view: ToolView): FrictionRe
     message = `Blocked: friction ${f.toFixed(2)} >= threshold ${tool.thresholdText}`;
   } else if (justificationRequired) {
     message = `Justification required: friction ${f.toFixed(2)}, cost ${cost.toFixed(1)}`;
+  } else if (f === 0) {
+    // f = ±0 gives cost = minCost exactly, the same text for every call.
+    message = idleMessage(tool, cost);
   } else {
     message = `Allowed: friction ${f.toFixed(2)}, cost ${cost.toFixed(1)}`;
   }

@@ -54,9 +54,19 @@ export function decisionRecord(
 /**
  * Logs one decision: `friction_check` (info) always, then `friction_block` (warn) for a refused
  * call or `friction_justification` (info) for an allowed call that needs a justification.
+ * `infoDropped` (the logger is known to drop `info`) skips building the `info` records.
  * @internal
  */
-export function logDecision(logger: Logger, clientKey: string, r: FrictionResult): void {
+export function logDecision(
+  logger: Logger,
+  clientKey: string,
+  r: FrictionResult,
+  infoDropped = false,
+): void {
+  if (infoDropped) {
+    if (!r.allowed) logger.warn(decisionRecord('friction_block', clientKey, r));
+    return;
+  }
   logger.info(decisionRecord('friction_check', clientKey, r));
   if (!r.allowed) logger.warn(decisionRecord('friction_block', clientKey, r));
   else if (r.justificationRequired) {

@@ -7,7 +7,7 @@
 
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { AuthflowError, invalidArg } from '../errors.js';
-import { defaultLogger } from '../lib/logger.js';
+import { defaultLogger, dropsInfo } from '../lib/logger.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import { MemoryStore } from '../store/memory.js';
 import { countFrictionDecision } from '../telemetry/friction.js';
@@ -202,6 +202,10 @@ function checkKey(value: unknown, name: string): void {
   }
 }
 
+/** The settled promise of a synchronous `recordUnconfigured` (no allocation per call). */
+const RESOLVED: Promise<void> = Promise.resolve();
+const NOTHING = (): void => undefined;
+
 /**
  * Per-client friction control.
  *
@@ -224,6 +228,7 @@ export class FrictionRegistry {
   readonly #states: FrictionStateStore;
   readonly #chains = new Map<string, Promise<void>>();
   readonly #outage: StoreOutageLog;
+  readonly #infoDropped: boolean;
 
   /**
    * @param options - See {@link FrictionRegistryOptions}.
@@ -246,6 +251,7 @@ export class FrictionRegistry {
       keyBy: keyByLabel(this.keyBy),
     });
     this.#outage = new StoreOutageLog(this.logger, this.#opts.onStoreError, this.#opts.now);
+    this.#infoDropped = dropsInfo(this.logger);
   }
 
   /** Whether `tool` has a friction configuration (is limited). */
@@ -259,11 +265,21 @@ export class FrictionRegistry {
    * @returns The decision (a refused call is a result with `allowed: false`, never a rejection).
    * @throws TypeError `ERR_INVALID_ARG_TYPE` (as a rejection) for an empty key or tool name.
    */
-  async checkAndRecord(clientKey: string, tool: string): Promise<FrictionResult> {
-    checkKey(clientKey, 'clientKey');
-    checkKey(tool, 'tool');
-    const decision = await this.#step(clientKey, tool, 'check-and-record');
-    return countFrictionDecision(decision, this.isConfigured(tool));
+  checkAndRecord(clientKey: string, tool: string): Promise<FrictionResult> {
+    try {
+      checkKey(clientKey, 'clientKey');
+      checkKey(tool, 'tool');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const configured = this.isConfigured(tool);
+    if (this.#states.stepSync !== undefined && !this.#chains.has(clientKey)) {
+      const decision = this.#decideSync(clientKey, tool, 'check-and-record');
+      return Promise.resolve(countFrictionDecision(decision, configured));
+    }
+    return this.#step(clientKey, tool, 'check-and-record').then((d) =>
+      countFrictionDecision(d, configured),
+    );
   }
 
   /**
@@ -271,10 +287,18 @@ export class FrictionRegistry {
    *
    * @throws TypeError `ERR_INVALID_ARG_TYPE` (as a rejection) for an empty key or tool name.
    */
-  async recordUnconfigured(clientKey: string, tool: string): Promise<void> {
-    checkKey(clientKey, 'clientKey');
-    checkKey(tool, 'tool');
-    await this.#step(clientKey, tool, 'record');
+  recordUnconfigured(clientKey: string, tool: string): Promise<void> {
+    try {
+      checkKey(clientKey, 'clientKey');
+      checkKey(tool, 'tool');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.#states.stepSync !== undefined && !this.#chains.has(clientKey)) {
+      this.#decideSync(clientKey, tool, 'record');
+      return RESOLVED;
+    }
+    return this.#step(clientKey, tool, 'record').then(NOTHING);
   }
 
   /** Status of a client's configured tools now, or `undefined` when it has no state. */
@@ -346,7 +370,7 @@ export class FrictionRegistry {
     for (const e of outcome.events) logLifecycle(logger, e);
     for (const s of outcome.saturated) logSaturation(logger, clientKey, s);
     if (mode === 'check-and-record' && this.isConfigured(tool)) {
-      logDecision(logger, clientKey, outcome.result);
+      logDecision(logger, clientKey, outcome.result, this.#infoDropped);
     }
     return outcome.result;
   }

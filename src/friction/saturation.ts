@@ -13,7 +13,7 @@ import type { FrictionState } from './state.js';
 /** Runs the saturation step; `onSaturation` fires once per tool, the first time it saturates. */
 export function detectSaturation(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: Pick<FrictionState, 'friction' | 'satCount' | 'satFlag' | 'target'>,
   onSaturation?: (toolIndex: number) => void,
 ): void {
   const win = cfg.saturationWindow;

@@ -8,12 +8,12 @@
 import { invalidArg } from '../errors.js';
 import type { ResolvedFrictionConfig } from './config.js';
 import type { FrictionClientStatus, ToolFrictionStatus } from './decision.js';
-import { checkState, type FrictionState, rawRate } from './state.js';
+import { checkState, type FrictionState, type LiveState, rawRate } from './state.js';
 
 /** Status of every configured tool at `t` (decayed view, like a check). */
 export function statusState(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   t: number,
 ): FrictionClientStatus {
   const out: Record<string, ToolFrictionStatus> = {};

@@ -19,6 +19,7 @@ import {
 import { ceilingRefusal, ceilingResult, chargeCeilings } from './ceiling.js';
 import type { ResolvedFrictionConfig } from './config.js';
 import { configuredResult, type FrictionResult, unconfiguredResult } from './decision.js';
+import { copied, filled } from './number-array.js';
 import { detectSaturation } from './saturation.js';
 
 /**
@@ -70,31 +71,75 @@ export interface FrictionState {
   closedAt?: number[];
 }
 
+/**
+ * The window ring of a live state: a typed array (2 bytes a call instead of 8), a plain array
+ * in an exported or imported {@link FrictionState}.
+ */
+export type WindowRing = number[] | Int16Array | Int32Array;
+
+/** A state as the step functions hold it: a {@link FrictionState} whose ring may be typed. */
+export type LiveState = Omit<FrictionState, 'ring'> & { ring: WindowRing };
+
 /** One shared (frozen, never written) empty array for configurations without ceilings. */
 const NO_CEILINGS = Object.freeze([]) as unknown as number[];
 
 function ceilingArray(n: number): number[] {
-  return n === 0 ? NO_CEILINGS : new Array<number>(n).fill(0);
+  return n === 0 ? NO_CEILINGS : filled(n, 0);
+}
+
+/** A ring of `cfg.windowSize` empty slots, as small as the slot numbers allow. */
+function emptyRing(cfg: ResolvedFrictionConfig): WindowRing {
+  // Slots hold −1 … tools + windowSize − 1 (at most windowSize unconfigured tools at once).
+  const small = cfg.tools.length + cfg.windowSize <= 0x7fff;
+  return (small ? new Int16Array(cfg.windowSize) : new Int32Array(cfg.windowSize)).fill(-1);
+}
+
+type SaturationArrays = Pick<FrictionState, 'target' | 'satCount' | 'satFlag'>;
+
+/**
+ * Arrays that only saturation relief writes: with relief off (`saturationWindow` 0, the
+ * default) every client of a configuration shares one frozen copy.
+ */
+const UNWRITTEN = new WeakMap<ResolvedFrictionConfig, SaturationArrays>();
+
+function saturationArrays(cfg: ResolvedFrictionConfig): SaturationArrays {
+  const fresh = () => ({
+    target: copied(cfg.tools.map((t) => t.targetRate)),
+    satCount: filled(cfg.tools.length, 0),
+    satFlag: filled(cfg.tools.length, 0),
+  });
+  if (cfg.saturationWindow > 0) return fresh();
+  let shared = UNWRITTEN.get(cfg);
+  if (shared === undefined) {
+    const f = fresh();
+    Object.freeze(f.target);
+    Object.freeze(f.satCount);
+    Object.freeze(f.satFlag);
+    shared = f;
+    UNWRITTEN.set(cfg, shared);
+  }
+  return shared;
 }
 
 /** Fresh state for a configuration. */
-export function createState(cfg: ResolvedFrictionConfig): FrictionState {
+export function createState(cfg: ResolvedFrictionConfig): LiveState {
   const k = cfg.tools.length;
-  const s: FrictionState = {
+  const sat = saturationArrays(cfg);
+  const s: LiveState = {
     v: 1,
     n: 0,
     lastT: null,
     spent: 0,
-    friction: new Array<number>(k).fill(0),
-    ema: new Array<number>(k).fill(0),
-    target: cfg.tools.map((t) => t.targetRate),
-    satCount: new Array<number>(k).fill(0),
-    satFlag: new Array<number>(k).fill(0),
-    groupEma: new Array<number>(cfg.groups.length).fill(0),
-    ring: new Array<number>(cfg.windowSize).fill(-1),
+    friction: filled(k, 0),
+    ema: filled(k, 0),
+    target: sat.target,
+    satCount: sat.satCount,
+    satFlag: sat.satFlag,
+    groupEma: filled(cfg.groups.length, 0),
+    ring: emptyRing(cfg),
     head: 0,
     size: 0,
-    counts: new Array<number>(k).fill(0),
+    counts: filled(k, 0),
     others: [],
     otherCounts: [],
     ceilLevel: ceilingArray(cfg.ceilings.length),
@@ -103,19 +148,34 @@ export function createState(cfg: ResolvedFrictionConfig): FrictionState {
   return cfg.controller === 'adaptive' ? Object.assign(s, createAdaptiveFields(cfg)) : s;
 }
 
+/** A live state as plain data (a deep copy; the ring as a plain array). */
+export function plainState(s: LiveState): FrictionState {
+  const copy = structuredClone(s) as LiveState;
+  return { ...copy, ring: Array.from(copy.ring) };
+}
+
+/** A live copy of a plain state (its ring typed as {@link createState} makes it). */
+export function liveState(cfg: ResolvedFrictionConfig, s: LiveState): LiveState {
+  const copy = structuredClone(s) as LiveState;
+  const ring = emptyRing(cfg);
+  for (let i = 0; i < ring.length; i++) ring[i] = s.ring[i]!;
+  copy.ring = ring;
+  return copy;
+}
+
 /** Multiplicative time decay from the last recorded call to `t` (1 = none). */
-export function decayFactor(cfg: ResolvedFrictionConfig, s: FrictionState, t: number): number {
+export function decayFactor(cfg: ResolvedFrictionConfig, s: LiveState, t: number): number {
   const lambda = cfg.timeDecayRate;
   if (lambda <= 0 || s.lastT === null || !(t > s.lastT)) return 1;
   return Math.exp((-lambda * (t - s.lastT)) / 1000);
 }
 
-function otherSlot(s: FrictionState, name: string): number {
+function otherSlot(s: LiveState, name: string): number {
   return s.others.indexOf(name);
 }
 
 /** Raw share of the window held by `name` (configured or not). */
-export function rawRate(cfg: ResolvedFrictionConfig, s: FrictionState, name: string): number {
+export function rawRate(cfg: ResolvedFrictionConfig, s: LiveState, name: string): number {
   if (s.size === 0) return 0;
   const i = cfg.toolIndex.get(name);
   if (i !== undefined) return s.counts[i]! / s.size;
@@ -126,7 +186,7 @@ export function rawRate(cfg: ResolvedFrictionConfig, s: FrictionState, name: str
 /** The decision for `name` at time `t`, with time decay applied to the view (not stored). */
 export function checkState(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   name: string,
   t: number,
 ): FrictionResult {
@@ -137,7 +197,7 @@ export function checkState(
 
 function checkIndexed(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   i: number,
   t: number,
   d: number,
@@ -153,7 +213,7 @@ function checkIndexed(
  */
 export function withCeilings(
   cfg: ResolvedFrictionConfig,
-  s: Pick<FrictionState, 'ceilLevel' | 'ceilAt'>,
+  s: Pick<LiveState, 'ceilLevel' | 'ceilAt'>,
   i: number,
   t: number,
   result: FrictionResult,
@@ -166,7 +226,7 @@ export function withCeilings(
 
 function shareCheck(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   i: number,
   t: number,
   d: number,
@@ -184,7 +244,7 @@ function shareCheck(
 
 function pushWindow(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   name: string,
   ti: number | undefined,
 ): void {
@@ -204,9 +264,10 @@ function pushWindow(
     if (j < 0) {
       j = s.others.indexOf('');
       if (j < 0) {
+        // Grown by one exact copy (rare): `push` would over-allocate in every client.
         j = s.others.length;
-        s.others.push(name);
-        s.otherCounts.push(0);
+        s.others = s.others.concat(name);
+        s.otherCounts = s.otherCounts.concat(0);
       } else {
         s.others[j] = name;
       }
@@ -218,7 +279,7 @@ function pushWindow(
   s.head = (s.head + 1) % cfg.windowSize;
 }
 
-function adjustTools(cfg: ResolvedFrictionConfig, s: FrictionState, warm: boolean): void {
+function adjustTools(cfg: ResolvedFrictionConfig, s: LiveState, warm: boolean): void {
   const { emaAlpha: a, adjustmentRate: kappa, asymmetricDecay: beta, deadZone } = cfg;
   const size = s.size;
   for (let i = 0; i < s.ema.length; i++) {
@@ -234,7 +295,7 @@ function adjustTools(cfg: ResolvedFrictionConfig, s: FrictionState, warm: boolea
   }
 }
 
-function applyGroupPressure(cfg: ResolvedFrictionConfig, s: FrictionState): void {
+function applyGroupPressure(cfg: ResolvedFrictionConfig, s: LiveState): void {
   const { emaAlpha: a, adjustmentRate: kappa, deadZone } = cfg;
   for (let g = 0; g < cfg.groups.length; g++) {
     const group = cfg.groups[g]!;
@@ -261,7 +322,7 @@ function applyGroupPressure(cfg: ResolvedFrictionConfig, s: FrictionState): void
  */
 export function recordState(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   name: string,
   t: number,
   charge: boolean,
@@ -273,7 +334,7 @@ export function recordState(
 
 function recordIndexed(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   name: string,
   ti: number | undefined,
   t: number,
@@ -321,7 +382,7 @@ function recordIndexed(
  */
 export function checkAndRecordState(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   name: string,
   t: number,
   onSaturation?: (toolIndex: number) => void,
@@ -339,7 +400,7 @@ export function checkAndRecordState(
 /** Per-tool friction at `t` that is at least `min` (for the penalty store), or undefined. */
 export function peakFrictions(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   t: number,
   min: number,
 ): Record<string, number> | undefined {
@@ -364,7 +425,7 @@ export function peakFrictions(
  */
 export function restoreFrictions(
   cfg: ResolvedFrictionConfig,
-  s: FrictionState,
+  s: LiveState,
   levels: Readonly<Record<string, number>>,
   t: number,
 ): void {

@@ -14,7 +14,7 @@ import {
   checkState,
   createState,
   decayFactor,
-  type FrictionState,
+  type LiveState,
   peakFrictions,
   recordState,
   restoreFrictions,
@@ -57,7 +57,7 @@ function maxInto(into: number[] | undefined, from: readonly number[] | undefined
 export class MemoryFrictionStore implements FrictionStateStore {
   readonly #spec: FrictionStoreSpec;
   readonly #maxPenalties: number;
-  readonly #states = new Map<string, FrictionState>();
+  readonly #states = new Map<string, LiveState>();
   readonly #penalties = new Map<string, Penalty>();
   #mru: string | undefined;
 
@@ -140,9 +140,9 @@ export class MemoryFrictionStore implements FrictionStateStore {
     this.#mru = undefined;
   }
 
-  #create(clientKey: string, t: number, events: FrictionLifecycleEvent[]): FrictionState {
+  #create(clientKey: string, t: number, events: FrictionLifecycleEvent[]): LiveState {
     while (this.#states.size >= this.#spec.maxClients) {
-      const [oldest, state] = this.#states.entries().next().value as [string, FrictionState];
+      const [oldest, state] = this.#states.entries().next().value as [string, LiveState];
       this.#states.delete(oldest);
       this.#capture(oldest, state, t, events);
       events.push({ type: 'evicted', clientKey: oldest, totalClients: this.#states.size });
@@ -155,13 +155,13 @@ export class MemoryFrictionStore implements FrictionStateStore {
   }
 
   #decayed(p: Penalty, t: number): Record<string, number> {
-    const d = decayFactor(this.#spec.config, { lastT: p.capturedAt } as FrictionState, t);
+    const d = decayFactor(this.#spec.config, { lastT: p.capturedAt } as LiveState, t);
     const out: Record<string, number> = {};
     for (const [tool, f] of Object.entries(p.levels)) out[tool] = f * d;
     return out;
   }
 
-  #capture(key: string, s: FrictionState, t: number, events: FrictionLifecycleEvent[]): void {
+  #capture(key: string, s: LiveState, t: number, events: FrictionLifecycleEvent[]): void {
     const { penaltyTtlMs: ttlMs, penaltyMinFriction, config } = this.#spec;
     if (ttlMs <= 0) return;
     this.sweep(t);
@@ -191,7 +191,7 @@ export class MemoryFrictionStore implements FrictionStateStore {
     return { ceilLevel: p.ceilings!, ceilAt: new Array<number>(n).fill(p.capturedAt) };
   }
 
-  #restore(key: string, s: FrictionState, t: number, events: FrictionLifecycleEvent[]): void {
+  #restore(key: string, s: LiveState, t: number, events: FrictionLifecycleEvent[]): void {
     const p = this.#penalties.get(key);
     if (p === undefined) return;
     this.#penalties.delete(key);

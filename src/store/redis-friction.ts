@@ -50,7 +50,14 @@ const READ = luaScript(STATE_READ_SCRIPT);
  * by client and by subject never share a state).
  */
 export function configFingerprint(cfg: ResolvedFrictionConfig, keyBy = 'clientId'): string {
-  const { toolIndex: _index, toolCeilings: _ceil, adaptive, ...rest } = cfg;
+  const {
+    toolIndex: _index,
+    toolCeilings: _ceil,
+    pressureGroups: _pressure,
+    groupMember: _member,
+    adaptive,
+    ...rest
+  } = cfg;
   const keyed = cfg.controller === 'adaptive' ? { ...rest, adaptive } : rest;
   const text = JSON.stringify({ ...keyed, keyBy });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);

@@ -1,0 +1,21 @@
+/**
+ * Plain number arrays of exactly their length that V8 stores unboxed (small-integer elements,
+ * turning into double elements on the first fraction written). Copying a frozen array
+ * (`[...frozen]`) gives generic elements instead, where every double written is a separate heap
+ * number; and `push` over-allocates.
+ *
+ * @module
+ * @internal
+ */
+
+/** `n` copies of `value`. */
+export function filled(n: number, value: number): number[] {
+  return new Array<number>(n).fill(value);
+}
+
+/** An unboxed copy of `values`. */
+export function copied(values: readonly number[]): number[] {
+  const out = filled(values.length, 0);
+  for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  return out;
+}

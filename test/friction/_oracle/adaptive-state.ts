@@ -1,0 +1,265 @@
+/**
+ * The `'adaptive'` controller's math over the plain {@link FrictionState} (its extra fields
+ * `credit`, `groupCredit`, `gate`, `closedAt`). `state.ts` dispatches here when
+ * `config.controller` is `'adaptive'`; the window, the EMAs, the budget and the result shape are
+ * shared with the proportional controller.
+ *
+ * Per account (a tool, or a group with `pressureWeight > 0`) the credit is the integral of the
+ * share error counted in calls: every recorded call adds `target + tolerance`,
+ * every recorded call of the account's tool(s) subtracts 1, clamped to `[0, burst]`. The long-run
+ * admitted share is therefore `target + tolerance` whatever the call rate or burst pattern.
+ * Friction is `1 − credit / burst` (the highest over the tool's accounts). The gate closes when
+ * friction reaches `hardBlockThreshold`, and opens only after `minBlockMs` and once every account
+ * holds `(1 − h) × burst + min(1, h × burst / 2)` credit. After `idleGraceMs` without a recorded
+ * call the deficit decays with `timeDecayRate` (so a client that only retries recovers). No
+ * randomness: the same call sequence gives the same decisions.
+ *
+ * @module
+ * @internal
+ */
+
+import type { ResolvedFrictionConfig } from '../../../src/friction/config.js';
+import { detectSaturation } from '../../../src/friction/saturation.js';
+import { configuredResult, type FrictionResult } from './decision.js';
+import type { FrictionState } from './state.js';
+
+/** The adaptive controller's fields of a {@link FrictionState}. */
+export interface AdaptiveFields {
+  /** Credit per configured tool, in calls, in [0, burst]. */
+  credit: number[];
+  /** Credit per group, in calls. */
+  groupCredit: number[];
+  /** 1 while the tool's gate is closed, else 0. */
+  gate: number[];
+  /** Epoch ms when the tool's gate last closed. */
+  closedAt: number[];
+}
+
+type AdaptiveState = FrictionState & AdaptiveFields;
+
+/** Fresh adaptive fields: every account full, every gate open. */
+export function createAdaptiveFields(cfg: ResolvedFrictionConfig): AdaptiveFields {
+  const k = cfg.tools.length;
+  return {
+    credit: [...cfg.adaptive.toolBurst],
+    groupCredit: [...cfg.adaptive.groupBurst],
+    gate: new Array<number>(k).fill(0),
+    closedAt: new Array<number>(k).fill(0),
+  };
+}
+
+/** Factor applied to every deficit (burst − credit) by idle refill from `lastT` to `t`. */
+function refillFactor(cfg: ResolvedFrictionConfig, s: FrictionState, t: number): number {
+  const lambda = cfg.timeDecayRate;
+  if (lambda <= 0 || s.lastT === null) return 1;
+  const idle = t - s.lastT - cfg.adaptive.idleGraceMs;
+  return idle > 0 ? Math.exp((-lambda * idle) / 1000) : 1;
+}
+
+function emaDecay(cfg: ResolvedFrictionConfig, s: FrictionState, t: number): number {
+  const lambda = cfg.timeDecayRate;
+  if (lambda <= 0 || s.lastT === null || !(t > s.lastT)) return 1;
+  return Math.exp((-lambda * (t - s.lastT)) / 1000);
+}
+
+function refilled(credit: number, burst: number, r: number): number {
+  return r === 1 ? credit : burst - (burst - credit) * r;
+}
+
+function groupActive(cfg: ResolvedFrictionConfig, g: number, i: number): boolean {
+  const group = cfg.groups[g]!;
+  return group.pressureWeight > 0 && group.members.includes(i);
+}
+
+/** Friction of tool `i` with refill factor `r`: the highest over its accounts, in [0, 1]. */
+function toolFriction(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, r: number) {
+  const { toolBurst, groupBurst } = cfg.adaptive;
+  let f = 1 - refilled(s.credit[i]!, toolBurst[i]!, r) / toolBurst[i]!;
+  for (let g = 0; g < cfg.groups.length; g++) {
+    if (!groupActive(cfg, g, i)) continue;
+    f = Math.max(f, 1 - refilled(s.groupCredit[g]!, groupBurst[g]!, r) / groupBurst[g]!);
+  }
+  return Math.min(1, Math.max(0, f));
+}
+
+function reopenCredit(burst: number, h: number): number {
+  return (1 - h) * burst + Math.min(1, (h * burst) / 2);
+}
+
+/**
+ * Epoch ms from which idle refill alone gives every account of tool `i` its reopen credit (for
+ * the retry hint only: decisions use {@link recovered}, which needs no logarithm).
+ */
+function creditReadyAt(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number): number {
+  const h = cfg.tools[i]!.hardBlockThreshold;
+  const { toolBurst, groupBurst, idleGraceMs } = cfg.adaptive;
+  const accounts: [number, number][] = [[s.credit[i]!, toolBurst[i]!]];
+  for (let g = 0; g < cfg.groups.length; g++) {
+    if (groupActive(cfg, g, i)) accounts.push([s.groupCredit[g]!, groupBurst[g]!]);
+  }
+  let at = Number.NEGATIVE_INFINITY;
+  for (const [credit, burst] of accounts) {
+    const need = reopenCredit(burst, h);
+    if (credit >= need) continue;
+    if (cfg.timeDecayRate <= 0 || s.lastT === null) return Number.POSITIVE_INFINITY;
+    const wait = (1000 * Math.log((burst - credit) / (burst - need))) / cfg.timeDecayRate;
+    at = Math.max(at, s.lastT + idleGraceMs + wait);
+  }
+  return at;
+}
+
+/** Whether every account of tool `i` holds its reopen credit (refill factor `r`). */
+function recovered(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, r: number) {
+  const h = cfg.tools[i]!.hardBlockThreshold;
+  const { toolBurst, groupBurst } = cfg.adaptive;
+  if (refilled(s.credit[i]!, toolBurst[i]!, r) < reopenCredit(toolBurst[i]!, h)) return false;
+  for (let g = 0; g < cfg.groups.length; g++) {
+    if (!groupActive(cfg, g, i)) continue;
+    if (refilled(s.groupCredit[g]!, groupBurst[g]!, r) < reopenCredit(groupBurst[g]!, h)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function blockedAt(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, t: number) {
+  const r = refillFactor(cfg, s, t);
+  if (s.gate[i] !== 1) return toolFriction(cfg, s, i, r) >= cfg.tools[i]!.hardBlockThreshold;
+  return t < s.closedAt[i]! + cfg.adaptive.minBlockMs || !recovered(cfg, s, i, r);
+}
+
+/** The decision for configured tool `i` at `t` (a view: the state is not changed). */
+export function adaptiveCheck(
+  cfg: ResolvedFrictionConfig,
+  s: FrictionState,
+  i: number,
+  t: number,
+): FrictionResult {
+  const a = s as AdaptiveState;
+  const tool = cfg.tools[i]!;
+  const f = toolFriction(cfg, a, i, refillFactor(cfg, a, t));
+  const blocked = blockedAt(cfg, a, i, t);
+  const result = configuredResult(tool, {
+    friction: blocked ? Math.max(f, tool.hardBlockThreshold) : f,
+    ema: a.ema[i]! * emaDecay(cfg, a, t),
+    effectiveTarget: a.target[i]!,
+    saturated: a.satFlag[i] === 1,
+    budgetRemaining: cfg.defaultBudget - a.spent,
+    decayPerMs: 0,
+  });
+  if (!blocked || !result.message.startsWith('Blocked')) return result;
+  const gateAt = a.gate[i] === 1 ? a.closedAt[i]! + cfg.adaptive.minBlockMs : t;
+  const readyAt = Math.max(gateAt, creditReadyAt(cfg, a, i));
+  if (!Number.isFinite(readyAt)) return result;
+  return { ...result, retryAfterMs: Math.max(0, Math.ceil(readyAt - t)) + 1 };
+}
+
+/**
+ * The part of a record that comes before the window update: commits the idle refill and the EMA
+ * time decay, and charges the budget at the current friction.
+ */
+export function adaptiveBeforeRecord(
+  cfg: ResolvedFrictionConfig,
+  s: FrictionState,
+  ti: number | undefined,
+  t: number,
+  charge: boolean,
+): void {
+  const a = s as AdaptiveState;
+  const r = refillFactor(cfg, a, t);
+  if (r !== 1) {
+    const { toolBurst, groupBurst } = cfg.adaptive;
+    for (let i = 0; i < a.credit.length; i++)
+      a.credit[i] = refilled(a.credit[i]!, toolBurst[i]!, r);
+    for (let g = 0; g < a.groupCredit.length; g++) {
+      a.groupCredit[g] = refilled(a.groupCredit[g]!, groupBurst[g]!, r);
+    }
+  }
+  const d = emaDecay(cfg, a, t);
+  if (d !== 1) for (let i = 0; i < a.ema.length; i++) a.ema[i] = a.ema[i]! * d;
+  if (charge && ti !== undefined) {
+    const tool = cfg.tools[ti]!;
+    a.spent += tool.minCost + toolFriction(cfg, a, ti, 1) * (tool.maxCost - tool.minCost);
+  }
+}
+
+function settle(credit: number, earn: number, cost: number, burst: number): number {
+  return Math.min(burst, Math.max(0, credit + earn - cost));
+}
+
+function moveCredits(cfg: ResolvedFrictionConfig, s: AdaptiveState, ti: number | undefined) {
+  const { tolerance, toolBurst, groupBurst } = cfg.adaptive;
+  for (let i = 0; i < s.credit.length; i++) {
+    s.credit[i] = settle(s.credit[i]!, s.target[i]! + tolerance, ti === i ? 1 : 0, toolBurst[i]!);
+  }
+  for (let g = 0; g < cfg.groups.length; g++) {
+    const group = cfg.groups[g]!;
+    const cost = ti !== undefined && group.members.includes(ti) ? 1 : 0;
+    const earn = group.aggregateTarget + tolerance;
+    s.groupCredit[g] = settle(s.groupCredit[g]!, earn, cost, groupBurst[g]!);
+  }
+}
+
+/**
+ * The part of a record that comes after the window and EMA update: moves the credits, updates
+ * the stored frictions, saturation relief and the gates. A recorded call of a tool opens its
+ * gate; a gate closes at friction ≥ threshold. `warmupCalls` does not apply: an account starts
+ * full, and its burst capacity is the warm-up.
+ */
+export function adaptiveAfterRecord(
+  cfg: ResolvedFrictionConfig,
+  s: FrictionState,
+  ti: number | undefined,
+  t: number,
+  onSaturation?: (toolIndex: number) => void,
+): void {
+  const a = s as AdaptiveState;
+  moveCredits(cfg, a, ti);
+  for (let i = 0; i < a.friction.length; i++) a.friction[i] = toolFriction(cfg, a, i, 1);
+  detectSaturation(cfg, a, onSaturation);
+  if (ti !== undefined) a.gate[ti] = 0;
+  for (let i = 0; i < a.gate.length; i++) {
+    if (a.gate[i] === 0 && a.friction[i]! >= cfg.tools[i]!.hardBlockThreshold) {
+      a.gate[i] = 1;
+      a.closedAt[i] = t;
+    }
+  }
+}
+
+/** Per-tool friction at `t` that is at least `min` (for the penalty store), or undefined. */
+export function adaptivePeaks(
+  cfg: ResolvedFrictionConfig,
+  s: FrictionState,
+  t: number,
+  min: number,
+): Record<string, number> | undefined {
+  const a = s as AdaptiveState;
+  const r = refillFactor(cfg, a, t);
+  let out: Record<string, number> | undefined;
+  for (let i = 0; i < a.credit.length; i++) {
+    const f = toolFriction(cfg, a, i, r);
+    if (f >= min && f > 0) {
+      out ??= {};
+      out[cfg.tools[i]!.name] = f;
+    }
+  }
+  return out;
+}
+
+/** Applies saved frictions as a floor: lowers the credit to `burst × (1 − f)`. */
+export function adaptiveRestore(
+  cfg: ResolvedFrictionConfig,
+  s: FrictionState,
+  levels: Readonly<Record<string, number>>,
+  t: number,
+): void {
+  const a = s as AdaptiveState;
+  for (const [name, value] of Object.entries(levels)) {
+    const i = cfg.toolIndex.get(name);
+    if (i === undefined || !(value > 0)) continue;
+    const burst = cfg.adaptive.toolBurst[i]!;
+    a.credit[i] = Math.min(a.credit[i]!, burst * (1 - Math.min(1, value)));
+    a.friction[i] = toolFriction(cfg, a, i, 1);
+  }
+  if (a.lastT === null) a.lastT = t;
+}
