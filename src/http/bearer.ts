@@ -6,14 +6,12 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750
  */
 
-import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { protectedResourceMetadataUrl } from '../discovery/protected-resource.js';
 import { AuthflowError, invalidArg, TokenRejectedError } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
 import { authOutcomeOf, countAuthOutcomes } from '../telemetry/gate.js';
 import { recordAuthRequest } from '../telemetry/metrics.js';
-import type { Clock, Logger } from '../types.js';
+import type { AuthInfo, AuthInfoVerifier, Clock, Logger } from '../types.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
 import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
 import { checkToolCalls, McpHeaderMismatchError } from './json-rpc.js';
@@ -23,7 +21,7 @@ import { normalizePublicUrl } from './url.js';
 /** Options of every `requireBearerAuth` adapter. */
 export interface BearerAuthOptions {
   /** Any SDK token verifier; `IntrospectionTokenVerifier` from this library fits. */
-  readonly verifier: OAuthTokenVerifier & { readonly serverUrl?: unknown };
+  readonly verifier: AuthInfoVerifier & { readonly serverUrl?: unknown };
   /** Scopes every request needs. @default [] */
   readonly requiredScopes?: readonly string[];
   /**
@@ -72,7 +70,7 @@ export type BearerResult =
 export type BearerGate = (request: BearerRequest) => Promise<BearerResult>;
 
 interface ResolvedBearerAuthOptions {
-  readonly verifier: OAuthTokenVerifier;
+  readonly verifier: AuthInfoVerifier;
   readonly requiredScopes: readonly string[];
   readonly toolScopes: ReadonlyMap<string, readonly string[]>;
   readonly resourceMetadataUrl: string | undefined;

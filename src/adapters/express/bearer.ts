@@ -5,13 +5,13 @@
  * @module
  */
 
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
 import { contentTypeProblem, isJsonRpcShape, unreadableBody } from '../../http/json-rpc-body.js';
 import { authorizationValues, headerValues } from '../../http/node-io.js';
 import { BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
+import type { AuthInfo } from '../../types.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -6,13 +6,13 @@
  * @module
  */
 
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
 import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../http/json-rpc-body.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../http/node-io.js';
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { resolvePositive } from '../../http/options.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
+import type { AuthInfo } from '../../types.js';
 
 /** Options of the fetch `requireBearerAuth`. */
 export interface FetchBearerAuthOptions extends BearerAuthOptions {

@@ -8,7 +8,6 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
 import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../http/json-rpc-body.js';
 import {
@@ -23,6 +22,7 @@ import {
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { resolvePositive } from '../../http/options.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
+import type { AuthInfo } from '../../types.js';
 
 /** Options of the `node:http` `requireBearerAuth`. */
 export interface NodeBearerAuthOptions extends BearerAuthOptions {
