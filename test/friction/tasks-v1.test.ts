@@ -29,7 +29,10 @@ function taskHandler(counter: keyof typeof ran) {
     async createTask(...args: unknown[]) {
       const { taskStore: store } = args[args.length - 1] as TaskExtra;
       ran[counter]++;
-      const task = await store.createTask({ ttl: 60_000 });
+      const task = await store.createTask({ ttl: 60_000 }, 0, {
+        method: 'tools/call',
+        params: {},
+      } as never);
       await store.storeTaskResult(task.taskId, 'completed', {
         content: [{ type: 'text', text: `${counter} done` }],
       });
@@ -137,9 +140,12 @@ describe('withFriction covers experimental.tasks.registerToolTask (SDK 1.x, real
       const { refused, attempts } = await spam(client, 'bulk_export', 100);
       expect(refused).toBeDefined();
       expect(attempts).toBeLessThan(100);
-      expect((refused?.content[0] as { text: string }).text).toMatch(
-        /^Tool 'bulk_export' is temporarily rate-limited\..*retrying\.$/,
-      );
+      expect((refused as CallToolResult).content[0]).toMatchObject({
+        type: 'text',
+        text: expect.stringMatching(
+          /^Tool 'bulk_export' is temporarily rate-limited\..*retrying\.$/,
+        ),
+      });
       expect(ran.bulk_export).toBeLessThan(attempts + 1);
     } finally {
       await client.close();
