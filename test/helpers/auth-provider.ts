@@ -25,6 +25,8 @@ export interface FixtureClients {
   readonly none: { readonly clientId: string };
   /** Machine-to-machine client (client credentials grant, every scope). */
   readonly m2m: FixtureClient;
+  /** A second machine-to-machine client (tests that two callers are limited independently). */
+  readonly m2m2: FixtureClient;
   /** Public client for authorization code + PKCE (`token_endpoint_auth_method: none`). */
   readonly public: { readonly clientId: string; readonly redirectUris: readonly string[] };
 }
@@ -56,6 +58,7 @@ export function makeClients(redirectUris: readonly string[]): FixtureClients {
     special: { clientId: 'rs:special%id', clientSecret: `p@ss:w%rd+ /${randomSecret()}` },
     none: { clientId: 'rs-none' },
     m2m: { clientId: 'm2m-client', clientSecret: randomSecret() },
+    m2m2: { clientId: 'm2m-client-2', clientSecret: randomSecret() },
     public: { clientId: 'mcp-public', redirectUris },
   };
 }
@@ -90,6 +93,14 @@ function clientMetadata(settings: ProviderSettings): ClientMetadata[] {
     {
       client_id: clients.m2m.clientId,
       client_secret: clients.m2m.clientSecret,
+      grant_types: ['client_credentials'],
+      response_types: [],
+      redirect_uris: [],
+      scope: resourceScopes.join(' '),
+    },
+    {
+      client_id: clients.m2m2.clientId,
+      client_secret: clients.m2m2.clientSecret,
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
