@@ -26,6 +26,7 @@ import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import {
   createLoggingMiddleware,
+  mcpErrorHandler,
   normalizePath,
   registerOAuthDiscoveryEndpoints,
   requireBearerAuth,
@@ -33,7 +34,7 @@ import {
 import { FrictionRegistry } from '../src/friction/registry.js';
 import { withFriction } from '../src/friction/with-friction.js';
 import type { Logger } from '../src/types.js';
-import { IntrospectionTokenVerifier } from '../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../src/verify/introspection/verifier.js';
 
 /** Options of {@link startExampleServerV2}. */
 export interface ExampleServerV2Options {
@@ -130,6 +131,8 @@ export async function startExampleServerV2(
   });
   // The gate sets req.auth; toNodeHandler hands it to tools as ctx.http.authInfo.
   app.all('/mcp', gate, (req: Request, res: Response) => mcp(req, res, req.body));
+  // Last: malformed JSON and other errors become JSON-RPC errors, never an HTML stack trace.
+  app.use(mcpErrorHandler());
   httpServer.on('request', app);
   return {
     url,
