@@ -133,6 +133,24 @@ describe('SDK 2.x client and server, protocol 2026-07-28', () => {
     );
     expect(mismatch.status).toBe(400);
     expect(await mismatch.json()).toMatchObject({ jsonrpc: '2.0', id: 7, error: { code: -32020 } });
+    const missing = await post(
+      token,
+      { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call' },
+      { jsonrpc: '2.0', id: 8, method: 'tools/call', params: { name: 'whoami', arguments: {} } },
+    );
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ id: 8, error: { code: -32020 } });
+    // A 2025 request needs no routing headers (the SDK's sessionless legacy path).
+    const legacy = await post(
+      token,
+      { 'mcp-protocol-version': '2025-11-25' },
+      {
+        jsonrpc: '2.0',
+        id: 9,
+        method: 'tools/list',
+      },
+    );
+    expect(legacy.status).not.toBe(400);
     expect(toolCalls).toEqual([]);
   });
 

@@ -70,6 +70,7 @@ export function requireBearerAuth(options: BearerAuthOptions): RequestHandler {
       authorization: authorizationValues(req),
       mcpMethod: req.get('mcp-method'),
       mcpName: req.get('mcp-name'),
+      mcpProtocolVersion: req.get('mcp-protocol-version'),
     };
     steps.authenticate(request).then((first) => {
       if (!first.ok) return send(res, first.response);

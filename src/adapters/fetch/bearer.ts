@@ -109,6 +109,7 @@ export function requireBearerAuth(options: FetchBearerAuthOptions): FetchBearerA
       authorization: request.headers.get('authorization'),
       mcpMethod: request.headers.get('mcp-method') ?? undefined,
       mcpName: request.headers.get('mcp-name') ?? undefined,
+      mcpProtocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
     };
     const first = await steps.authenticate(headers);
     if (!first.ok) {

@@ -86,6 +86,7 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
       authorization: authorizationValues(req),
       mcpMethod: headerValue(req, 'mcp-method'),
       mcpName: headerValue(req, 'mcp-name'),
+      mcpProtocolVersion: headerValue(req, 'mcp-protocol-version'),
     };
     // Unread bytes are never drained: the connection closes after the answer.
     const close: Record<string, string> = hasBody(req) ? { Connection: 'close' } : {};
