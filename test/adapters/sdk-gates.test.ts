@@ -3,10 +3,11 @@ import { OAuthError, requireBearerAuth as requireBearerAuthV2 } from '@modelcont
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VerifierUnavailableError } from '../../src/errors.js';
 import { authErrorResponse } from '../../src/http/challenge.js';
 import { toSdkVerifier as toV1 } from '../../src/sdk-v1.js';
 import { toSdkVerifier as toV2 } from '../../src/sdk-v2.js';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { type AuthServer, startAuthServer } from '../helpers/auth-server.js';
 
 // Our verifier inside each SDK line's own requireBearerAuth: 401 for a bad token, never 500 for
@@ -83,6 +84,13 @@ describe('toSdkVerifier inside the SDK gates (real verifier, real authorization 
     const failing = { verifyAccessToken: () => Promise.reject(boom) };
     await expect(toV1(failing).verifyAccessToken('t')).rejects.toBe(boom);
     await expect(toV2(failing).verifyAccessToken('t')).rejects.toBe(boom);
+    const keysDown = { verifyAccessToken: () => Promise.reject(new VerifierUnavailableError('x')) };
+    await expect(toV2(keysDown).verifyAccessToken('t')).rejects.toMatchObject({
+      code: 'temporarily_unavailable',
+    });
+    await expect(toV1(keysDown).verifyAccessToken('t')).rejects.toMatchObject({
+      errorCode: 'temporarily_unavailable',
+    });
     expect(() => toV2({} as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
