@@ -69,6 +69,7 @@ const TOKEN_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ERR_TOKEN_AUDIENCE: 'The access token was not issued for this resource',
 };
 const MAX_DESCRIPTION_LENGTH = 200;
+const OFFLINE_ACCESS = 'offline_access';
 
 /**
  * Makes `value` a legal RFC 9110 quoted-string: `\` and `"` are backslash-escaped and every
@@ -124,7 +125,13 @@ function respond(
   challenge: BearerChallengeParams | undefined,
   extraHeaders: Record<string, string> = {},
 ): AuthErrorResponse {
-  const value = challenge === undefined ? undefined : buildWwwAuthenticate(challenge);
+  // MCP 2026-07-28: a resource server never asks for `offline_access` (refresh tokens are
+  // between the client and the authorization server).
+  const scoped =
+    challenge?.scope === undefined
+      ? challenge
+      : { ...challenge, scope: challenge.scope.filter((x) => x !== OFFLINE_ACCESS) };
+  const value = scoped === undefined ? undefined : buildWwwAuthenticate(scoped);
   const headers =
     value === undefined ? extraHeaders : { ...extraHeaders, 'WWW-Authenticate': value };
   return {
