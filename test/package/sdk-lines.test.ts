@@ -1,40 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installConsumer, packedPackage } from '../helpers/packed-package.js';
 
 // The packed tarball installed next to ONE MCP SDK line (both are optional peers): everything
 // loads, withFriction wraps that line's McpServer, toSdkVerifier maps to that line's errors, and
 // the other line's entry fails with a plain "module not found".
-let dir: string;
 let tarball: string;
 
-function npm(args: string[], cwd: string): string {
-  return execFileSync('npm', args, { cwd, encoding: 'utf8', timeout: 120_000, stdio: 'pipe' });
-}
-
-beforeAll(() => {
-  if (!existsSync('dist/index.js')) execFileSync('npm', ['run', '-s', 'build'], { stdio: 'pipe' });
-  dir = mkdtempSync(join(tmpdir(), 'authflow-sdk-lines-'));
-  const name = npm(['pack', '--silent', '--pack-destination', dir], process.cwd()).trim();
-  tarball = join(dir, name.split('\n').at(-1) as string);
-}, 120_000);
-
-afterAll(() => {
-  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-});
+beforeAll(async () => {
+  tarball = (await packedPackage()).tarball;
+}, 300_000);
 
 function install(line: string, packages: string[], script: string): Record<string, unknown> {
-  const cwd = join(dir, line);
-  mkdirSync(cwd);
-  writeFileSync(join(cwd, 'package.json'), '{"type":"module","private":true}');
-  npm(
-    ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'express@5', ...packages],
-    cwd,
-  );
+  const cwd = installConsumer(`sdk-${line}`, tarball, ['express', ...packages]);
   writeFileSync(join(cwd, 'check.mjs'), script);
-  const out = execFileSync(process.execPath, ['check.mjs'], { cwd, encoding: 'utf8' });
+  const out = execFileSync(process.execPath, ['check.mjs'], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return JSON.parse(out) as Record<string, unknown>;
 }
 
@@ -61,7 +47,7 @@ describe('one install per MCP SDK line', () => {
   it('SDK 1.x alone', () => {
     const result = install(
       'v1',
-      ['@modelcontextprotocol/sdk@~1.32.2'],
+      ['@modelcontextprotocol/sdk'],
       `import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { toSdkVerifier } from 'mcp-authflow-resource/sdk-v1';
@@ -74,7 +60,7 @@ console.log(JSON.stringify({ ...out, sdkError: err instanceof InvalidTokenError 
   it('SDK 2.x alone', () => {
     const result = install(
       'v2',
-      ['@modelcontextprotocol/server@^2.4.0'],
+      ['@modelcontextprotocol/server'],
       `import { McpServer, OAuthError } from '@modelcontextprotocol/server';
 import { toSdkVerifier } from 'mcp-authflow-resource/sdk-v2';
 ${common('sdk-v1')}
