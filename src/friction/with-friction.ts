@@ -42,7 +42,7 @@ function patchUpdate(name: string, tool: Tool, wrap: HandlerWrapper, unwrapped: 
     const next = { ...updates };
     const renamed = typeof updates.name === 'string' && updates.name !== current;
     if (renamed) current = updates.name as string;
-    if (next.callback !== undefined) original = next.callback;
+    if (next.callback !== undefined && !isWrappedHandler(next.callback)) original = next.callback;
     if (renamed || next.callback !== undefined) next.callback = wrap(current, original);
     update(next);
   };
