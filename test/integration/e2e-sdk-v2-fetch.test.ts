@@ -1,10 +1,10 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBearerAuth } from '../../src/adapters/fetch/bearer.js';
 import { FrictionRegistry } from '../../src/friction/registry.js';
 import { withFriction } from '../../src/friction/with-friction.js';
-import { requireBearerAuth } from '../../src/http/fetch.js';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { type AuthServer, startAuthServer } from '../helpers/auth-server.js';
 
 // The Web-standard path: this library's fetch gate in front of SDK 2.x's createMcpHandler, the
@@ -13,6 +13,7 @@ const URL_ = 'http://127.0.0.1:1/mcp';
 let as: AuthServer;
 let verifier: IntrospectionTokenVerifier;
 let serve: (request: Request) => Promise<Response>;
+const handed: unknown[] = [];
 
 beforeAll(async () => {
   as = await startAuthServer({ scopes: ['read', 'write'] });
@@ -35,8 +36,12 @@ beforeAll(async () => {
   });
   const gate = requireBearerAuth({ verifier, requiredScopes: ['read'] });
   serve = async (request) => {
-    const auth = await gate(request);
-    return auth instanceof Response ? auth : handler.fetch(request, { authInfo: auth });
+    const passed = await gate(request);
+    if (passed instanceof Response) return passed;
+    // The body the gate checked is the one the handler serves: one parse.
+    handed.push(passed.parsedBody);
+    const { authInfo, parsedBody } = passed;
+    return handler.fetch(passed.request, { authInfo, parsedBody });
   };
 });
 
@@ -83,6 +88,39 @@ describe('fetch gate + SDK 2.x createMcpHandler', () => {
       await a.close();
       await b.close();
     }
+  });
+
+  it('2026-07-28 request without Mcp-Name: 400 -32020 from the gate, the handler never runs', async () => {
+    const token = await as.issueToken({ scope: 'read', resource: URL_ });
+    const body = {
+      jsonrpc: '2.0',
+      id: 5,
+      method: 'tools/call',
+      params: { name: 'whoami', arguments: {} },
+    };
+    const headers = {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+    };
+    const before = handed.length;
+    const r = await serve(
+      new Request(URL_, { method: 'POST', headers, body: JSON.stringify(body) }),
+    );
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ jsonrpc: '2.0', id: 5, error: { code: -32020 } });
+    const named = await serve(
+      new Request(URL_, {
+        method: 'POST',
+        headers: { ...headers, 'mcp-name': 'whoami' },
+        body: JSON.stringify(body),
+      }),
+    );
+    // Past the gate; the SDK itself then wants the 2026 `_meta` envelope (-32602), not -32020.
+    expect(((await named.json()) as { error?: { code?: number } }).error?.code).not.toBe(-32020);
+    expect(handed.slice(before)).toEqual([body]);
   });
 
   it('no token: 401 from the gate, the handler never runs', async () => {

@@ -9,9 +9,9 @@ import {
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOAuthDiscoveryHandler } from '../../src/discovery/node.js';
-import { requireBearerAuth } from '../../src/http/node.js';
-import { IntrospectionTokenVerifier } from '../../src/verify/introspection.js';
+import { requireBearerAuth } from '../../src/adapters/node/bearer.js';
+import { createOAuthDiscoveryHandler } from '../../src/adapters/node/discovery.js';
+import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { type AuthServer, startAuthServer } from '../helpers/auth-server.js';
 
 // The node:http path: this library's node gate (it parses the body) in front of SDK 2.x's
