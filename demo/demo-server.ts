@@ -81,7 +81,8 @@ function text(value: string, isError = false): CallToolResult {
     : { content: [{ type: 'text', text: value }] };
 }
 
-function seedTasks(): Map<number, string> {
+/** The demo's initial tasks (enough to delete for friction to climb). */
+export function seedTasks(): Map<number, string> {
   const tasks = new Map<number, string>([
     [1, 'Write the README'],
     [2, 'Ship the demo'],
