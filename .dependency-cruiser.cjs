@@ -58,6 +58,14 @@ module.exports = {
       to: { path: '(^|/)node_modules/(express|@types/express|express-serve-static-core)/' },
     },
     {
+      name: 'sdk-only-in-sdk-entries',
+      comment:
+        'The core imports neither MCP SDK line (DESIGN §6.3); only the /sdk-v1 and /sdk-v2 entries do.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/sdk-v[12]\\.ts$' },
+      to: { path: '(^|/)node_modules/@modelcontextprotocol/' },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycles, type-only imports included.',
       severity: 'error',

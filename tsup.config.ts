@@ -5,6 +5,8 @@ const entry = {
   express: 'src/express.ts',
   node: 'src/node.ts',
   redis: 'src/redis.ts',
+  'sdk-v1': 'src/sdk-v1.ts',
+  'sdk-v2': 'src/sdk-v2.ts',
 };
 
 export default defineConfig({

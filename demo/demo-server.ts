@@ -85,7 +85,8 @@ function text(value: string, isError = false): CallToolResult {
     : { content: [{ type: 'text', text: value }] };
 }
 
-function seedTasks(): Map<number, string> {
+/** The demo's initial tasks (enough to delete for friction to climb). */
+export function seedTasks(): Map<number, string> {
   const tasks = new Map<number, string>([
     [1, 'Write the README'],
     [2, 'Ship the demo'],
@@ -131,6 +132,23 @@ function buildMcpServer(tasks: Map<number, string>, registry: FrictionRegistry):
 }
 
 /**
+ * The demo's verifier: RFC 9068 JWT access tokens checked with the issuer's keys, anything else
+ * introspected (RFC 7662).
+ */
+export function demoVerifier(options: DemoServerOptions, url: string): CompositeTokenVerifier {
+  return new CompositeTokenVerifier({
+    jwt: new JwtTokenVerifier({ issuer: options.issuer, serverUrl: url, logger: options.logger }),
+    introspection: new IntrospectionTokenVerifier({
+      introspectionEndpoint: options.introspectionEndpoint,
+      serverUrl: url,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      logger: options.logger,
+    }),
+  });
+}
+
+/**
  * Starts the protected MCP server on 127.0.0.1.
  *
  * @param options - The authorization server and the port.
@@ -142,16 +160,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   await once(httpServer, 'listening');
   const { port } = httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/mcp`;
-  const verifier = new CompositeTokenVerifier({
-    jwt: new JwtTokenVerifier({ issuer: options.issuer, serverUrl: url, logger: options.logger }),
-    introspection: new IntrospectionTokenVerifier({
-      introspectionEndpoint: options.introspectionEndpoint,
-      serverUrl: url,
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-      logger: options.logger,
-    }),
-  });
+  const verifier = demoVerifier(options, url);
   const tasks = seedTasks();
   let registry = new FrictionRegistry(demoFrictionOptions(options.logger));
   const app = createMcpExpressApp({ host: '127.0.0.1' });

@@ -19,6 +19,8 @@ export interface DemoOptions {
   readonly serve: boolean;
   /** Port of the MCP server; 0 picks a free one. */
   readonly port: number;
+  /** The MCP SDK line the protected server runs on. @default 'v1' */
+  readonly sdk?: 'v1' | 'v2';
   /** The transcript's destination. */
   readonly out: TranscriptSink;
   /** Warnings and errors that are not part of the transcript. */
@@ -163,7 +165,8 @@ async function scripted(
  */
 export async function runDemo(options: DemoOptions): Promise<number> {
   const out = new Transcript(options.out, options.colour);
-  out.line(out.paint('bold', 'mcp-authflow-resource demo'));
+  const line = options.sdk === 'v2' ? 'MCP SDK 2.x' : 'MCP SDK 1.x';
+  out.line(out.paint('bold', `mcp-authflow-resource demo (server on ${line})`));
   let as: AuthServer;
   try {
     as = await startAuthServer();
@@ -175,7 +178,11 @@ export async function runDemo(options: DemoOptions): Promise<number> {
   const events: LogRecord[] = [];
   let mcp: DemoServer | undefined;
   try {
-    mcp = await startDemoServer({
+    const start =
+      options.sdk === 'v2'
+        ? (await import('./demo-server-v2.js')).startDemoServerV2
+        : startDemoServer;
+    mcp = await start({
       issuer: as.issuer,
       introspectionEndpoint: as.introspectionEndpoint,
       clientId: as.clients.basic.clientId,

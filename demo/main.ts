@@ -16,6 +16,7 @@ Commands:
 Options of demo:
   --serve        keep both servers running after the demo (until Ctrl-C) and print how to try them
   --port <n>     port of the MCP server (default: a random free port)
+  --sdk <v1|v2>  MCP SDK line of the protected server (default: v1)
   -h, --help     show this help
 `;
 
@@ -36,13 +37,14 @@ function parsePort(value: string | undefined): number | undefined {
 }
 
 async function demo(args: readonly string[]): Promise<number> {
-  let values: { serve?: boolean; port?: string; help?: boolean };
+  let values: { serve?: boolean; port?: string; sdk?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...args],
       options: {
         serve: { type: 'boolean' },
         port: { type: 'string' },
+        sdk: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -57,10 +59,13 @@ async function demo(args: readonly string[]): Promise<number> {
   }
   const port = parsePort(values.port);
   if (port === undefined) return usageError(`Invalid --port: ${values.port}`);
+  const sdk = values.sdk ?? 'v1';
+  if (sdk !== 'v1' && sdk !== 'v2') return usageError(`Invalid --sdk: ${sdk} (v1 or v2)`);
   const { runDemo } = await import('./demo.js');
   return runDemo({
     serve: values.serve === true,
     port,
+    sdk,
     out: process.stdout,
     err: process.stderr,
     colour: colourEnabled(process.stdout, process.env),

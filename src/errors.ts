@@ -7,8 +7,6 @@
  * @module
  */
 
-import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-
 /** Every stable error code this library uses. */
 export type ErrorCode =
   | 'ERR_TOKEN_MISSING'
@@ -39,10 +37,7 @@ export type TokenErrorCode = Extract<
 /** Codes for option and argument validation, raised as `TypeError`s. */
 export type ArgErrorCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE';
 
-/**
- * Base class of every error this library raises (other than {@link TokenRejectedError}, which
- * must extend the MCP SDK's `InvalidTokenError`).
- */
+/** Base class of every error this library raises. It imports neither MCP SDK line. */
 export class AuthflowError extends Error {
   /** Stable machine-readable code. */
   readonly code: ErrorCode;
@@ -93,19 +88,30 @@ export class SsrfBlockedError extends AuthflowError {
 }
 
 /**
- * The access token is not acceptable (malformed, inactive, expired, wrong audience). Extends the
- * MCP SDK's `InvalidTokenError` so the SDK answers 401 `invalid_token`.
+ * The access token is not acceptable (malformed, inactive, expired, wrong audience): 401
+ * `invalid_token`. Like an SDK 1.x `OAuthError` it exposes `errorCode` and
+ * `toResponseObject()`; for the SDK's own `requireBearerAuth` (either line), wrap the verifier
+ * with `toSdkVerifier` from `mcp-authflow-resource/sdk-v1` or `mcp-authflow-resource/sdk-v2`,
+ * which rethrows it as that SDK's `invalid_token` error.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
-export class TokenRejectedError extends InvalidTokenError {
+export class TokenRejectedError extends AuthflowError {
   /** Stable machine-readable reason. */
-  readonly code: TokenErrorCode;
+  declare readonly code: TokenErrorCode;
 
   constructor(code: TokenErrorCode, message: string) {
-    super(message);
-    this.code = code;
-    this.name = new.target.name;
+    super(code, message);
+  }
+
+  /** The RFC 6750 error code: always `invalid_token`. */
+  get errorCode(): 'invalid_token' {
+    return 'invalid_token';
+  }
+
+  /** The RFC 6750 error body. */
+  toResponseObject(): { error: 'invalid_token'; error_description: string } {
+    return { error: 'invalid_token', error_description: this.message };
   }
 }
 

@@ -63,6 +63,7 @@ export type {
   OnStoreError,
 } from './friction/registry.js';
 export { FrictionRegistry } from './friction/registry.js';
+export type { FrictionServer } from './friction/with-friction.js';
 export { withFriction } from './friction/with-friction.js';
 export type { FrictionWrapperOptions, ToolHandler } from './friction/wrappers.js';
 export { frictionControlled, initFriction, recordToolCall } from './friction/wrappers.js';
@@ -100,7 +101,7 @@ export type {
   FrictionStoreSpec,
   Store,
 } from './store/types.js';
-export type { Clock, Logger, LogRecord } from './types.js';
+export type { AuthInfo, AuthInfoVerifier, Clock, Logger, LogRecord } from './types.js';
 export type {
   BackendResponse,
   ItemSchema,

@@ -139,8 +139,11 @@ export function buildProtectedResourceMetadata(
   return Object.freeze({
     resource,
     authorization_servers: resolveAuthorizationServers(options),
+    // Never `offline_access` (MCP 2026-07-28): refresh tokens are the authorization server's.
     scopes_supported:
-      options.scopes === undefined ? DEFAULT_SCOPES : resolveScopes(options.scopes, 'scopes'),
+      options.scopes === undefined
+        ? DEFAULT_SCOPES
+        : resolveScopes(options.scopes, 'scopes').filter((x) => x !== 'offline_access'),
     bearer_methods_supported: Object.freeze(['header']),
     ...(documentation === undefined ? {} : { resource_documentation: documentation }),
     ...(name === undefined ? {} : { resource_name: name }),

@@ -6,7 +6,7 @@
  */
 
 import { hash } from 'node:crypto';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { AuthInfo } from '../types.js';
 
 /** How a wrapper picks the client key; see {@link frictionKey}. */
 export type FrictionKeyBy = 'clientId' | 'subject' | ((authInfo: AuthInfo) => string | undefined);

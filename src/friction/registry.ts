@@ -5,13 +5,12 @@
  * @module
  */
 
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { AuthflowError, invalidArg } from '../errors.js';
 import { defaultLogger, dropsInfo } from '../lib/logger.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import { MemoryStore } from '../store/memory.js';
 import { countFrictionDecision } from '../telemetry/friction.js';
-import type { Clock, Logger } from '../types.js';
+import type { AuthInfo, Clock, Logger } from '../types.js';
 import {
   type ControllerConfig,
   type ResolvedFrictionConfig,

@@ -1,22 +1,52 @@
 /**
  * Tool-handler wrappers for the MCP SDK: `frictionControlled` checks a limited tool before its
- * handler runs, `recordToolCall` records an unlimited one. The client key comes from
- * `extra.authInfo`, which the SDK's transport fills from `req.auth`.
+ * handler runs, `recordToolCall` records an unlimited one. The client key comes from the auth
+ * info the SDK hands the tool: `extra.authInfo` on SDK 1.x, `ctx.http.authInfo` on SDK 2.x (both
+ * filled from `req.auth`).
  *
  * @module
  */
 
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
-import type { Logger } from '../types.js';
+import type { AuthInfo, Logger } from '../types.js';
 import { frictionKey } from './client-key.js';
 import type { FrictionResult } from './decision.js';
 import type { FrictionRegistry } from './registry.js';
 
-/** Any MCP tool handler: `(args, extra)`, or `(extra)` for a tool without an input schema. */
+/**
+ * Any MCP tool handler: `(args, extra)`, or `(extra)` for a tool without an input schema (SDK
+ * 1.x); `(args, ctx)` or `(ctx)` (SDK 2.x).
+ */
 export type ToolHandler = (...args: never[]) => unknown;
+
+/**
+ * The `isError` tool result a refused call gets (the `CallToolResult` of both SDK lines).
+ *
+ * @internal
+ */
+export interface ToolErrorResult {
+  isError: true;
+  content: { type: 'text'; text: string }[];
+}
+
+/** The handler's last argument: SDK 1.x `extra` or SDK 2.x `ctx`. */
+interface HandlerContext {
+  readonly authInfo?: AuthInfo;
+  readonly http?: { readonly authInfo?: AuthInfo };
+}
+
+/**
+ * The caller's auth info from a handler's last argument: `extra.authInfo` (SDK 1.x) or
+ * `ctx.http.authInfo` (SDK 2.x).
+ *
+ * @internal
+ */
+export function authInfoOf(context: unknown): AuthInfo | undefined {
+  if (typeof context !== 'object' || context === null) return undefined;
+  const c = context as HandlerContext;
+  return c.authInfo ?? c.http?.authInfo;
+}
 
 /** Options of the wrappers. */
 export interface FrictionWrapperOptions {
@@ -101,8 +131,21 @@ function keyOf(keyBy: NonNullable<FrictionWrapperOptions['keyBy']>, a: AuthInfo)
   return frictionKey(a, keyBy);
 }
 
-function errorResult(text: string): CallToolResult {
-  return { isError: true, content: [{ type: 'text', text }] };
+const refusals = new WeakSet<object>();
+
+function errorResult(text: string): ToolErrorResult {
+  const result: ToolErrorResult = { isError: true, content: [{ type: 'text', text }] };
+  refusals.add(result);
+  return result;
+}
+
+/**
+ * Whether `value` is a refusal returned by a wrapper (its handler did not run).
+ *
+ * @internal
+ */
+export function isRefusal(value: unknown): value is ToolErrorResult {
+  return typeof value === 'object' && value !== null && refusals.has(value);
 }
 
 /**
@@ -111,7 +154,7 @@ function errorResult(text: string): CallToolResult {
  * @param toolName - The tool.
  * @param result - The refusing decision.
  */
-export function rateLimitedResult(toolName: string, result: FrictionResult): CallToolResult {
+export function rateLimitedResult(toolName: string, result: FrictionResult): ToolErrorResult {
   const wait =
     result.retryAfterMs === undefined
       ? 'wait before retrying'
@@ -122,7 +165,7 @@ export function rateLimitedResult(toolName: string, result: FrictionResult): Cal
   );
 }
 
-type Gate = (registry: FrictionRegistry, key: string) => Promise<CallToolResult | undefined>;
+type Gate = (registry: FrictionRegistry, key: string) => Promise<ToolErrorResult | undefined>;
 
 function wrap<H extends ToolHandler>(
   name: string,
@@ -138,8 +181,7 @@ function wrap<H extends ToolHandler>(
     const registry = o.registry ?? defaultRegistry;
     const run = () => (handler as unknown as (...a: unknown[]) => unknown).apply(this, args);
     if (registry === undefined) return run();
-    const extra = args[args.length - 1] as { authInfo?: AuthInfo } | undefined;
-    const auth = extra?.authInfo;
+    const auth = authInfoOf(args[args.length - 1]);
     const raw = auth === undefined ? undefined : keyOf(o.keyBy ?? registry.keyBy, auth);
     const key = typeof raw === 'string' && raw !== '' ? raw : undefined;
     if (key === undefined) {

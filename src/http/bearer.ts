@@ -6,28 +6,27 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750
  */
 
-import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { protectedResourceMetadataUrl } from '../discovery/protected-resource.js';
 import { AuthflowError, invalidArg, TokenRejectedError } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
 import { authOutcomeOf, countAuthOutcomes } from '../telemetry/gate.js';
 import { recordAuthRequest } from '../telemetry/metrics.js';
-import type { Clock, Logger } from '../types.js';
+import type { AuthInfo, AuthInfoVerifier, Clock, Logger } from '../types.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
 import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
 import type { PresentedScheme } from './dpop/challenge.js';
 import { createDpopGate, type DpopGate } from './dpop/gate.js';
 import type { DpopOptions } from './dpop/options.js';
 import type { DpopRequestFields } from './dpop/request.js';
-import { checkToolCalls, McpHeaderMismatchError } from './json-rpc.js';
+import { McpHeaderMismatchError } from './json-rpc.js';
+import { checkRouting } from './modern-headers.js';
 import { resolveScopes } from './options.js';
 import { normalizePublicUrl } from './url.js';
 
 /** Options of every `requireBearerAuth` adapter. */
 export interface BearerAuthOptions {
   /** Any SDK token verifier; `IntrospectionTokenVerifier` from this library fits. */
-  readonly verifier: OAuthTokenVerifier & { readonly serverUrl?: unknown };
+  readonly verifier: AuthInfoVerifier & { readonly serverUrl?: unknown };
   /** Scopes every request needs. @default [] */
   readonly requiredScopes?: readonly string[];
   /**
@@ -71,6 +70,20 @@ export interface BearerRequest extends Partial<DpopRequestFields> {
   readonly mcpMethod?: string | undefined;
   /** The `Mcp-Name` header (MCP 2026-07-28), when present. */
   readonly mcpName?: string | undefined;
+  /**
+   * The `MCP-Protocol-Version` header, when present. The revision is also read from the body's
+   * `_meta` envelope; from 2026-07-28 on, `Mcp-Method` (and `Mcp-Name` where it applies) are
+   * required.
+   */
+  readonly mcpProtocolVersion?: string | undefined;
+}
+
+function routingOf(request: BearerRequest) {
+  return checkRouting(request.body, {
+    method: request.mcpMethod,
+    name: request.mcpName,
+    protocolVersion: request.mcpProtocolVersion,
+  });
 }
 
 /** The gate's verdict: the caller's `AuthInfo`, or the response to send instead. */
@@ -82,7 +95,7 @@ export type BearerResult =
 export type BearerGate = (request: BearerRequest) => Promise<BearerResult>;
 
 interface ResolvedBearerAuthOptions {
-  readonly verifier: OAuthTokenVerifier;
+  readonly verifier: AuthInfoVerifier;
   readonly requiredScopes: readonly string[];
   readonly toolScopes: ReadonlyMap<string, readonly string[]>;
   readonly resourceMetadataUrl: string | undefined;
@@ -177,8 +190,8 @@ export interface BearerGateSteps {
    */
   authenticate(request: Omit<BearerRequest, 'body'>): Promise<BearerResult>;
   /**
-   * Checks the body of an authenticated request: routing headers against the body (mismatch →
-   * 400, JSON-RPC -32020) and the `toolScopes` of every tool called (missing → 403).
+   * Checks the body of an authenticated request: routing headers against the body (mismatch, or
+   * missing on a 2026-07-28 request → 400, JSON-RPC -32020) and the `toolScopes` of every tool called (missing → 403).
    */
   authorize(authInfo: AuthInfo, request: BearerRequest): BearerResult;
 }
@@ -217,10 +230,7 @@ function checkScopes(o: ResolvedBearerAuthOptions, authInfo: AuthInfo, needed: s
 
 function oneStep(o: ResolvedBearerAuthOptions): BearerGate {
   return async function bearerGate(request) {
-    const calls = checkToolCalls(request.body, {
-      method: request.mcpMethod,
-      name: request.mcpName,
-    });
+    const calls = routingOf(request);
     const needed = neededScopes(o, calls.ok ? calls.tools : []);
     const header = parseAuthorizationHeader(request.authorization);
     try {
@@ -264,8 +274,7 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
       return result.ok ? result : counted(result);
     },
     authorize(authInfo, request) {
-      const headers = { method: request.mcpMethod, name: request.mcpName };
-      const calls = checkToolCalls(request.body, headers);
+      const calls = routingOf(request);
       if (!calls.ok) {
         return counted(refuse(o, new McpHeaderMismatchError(calls.id), [...o.requiredScopes]));
       }
@@ -279,7 +288,8 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
 /**
  * Creates the framework-free bearer gate for a request whose body is already parsed. Checks, in
  * order: the `Authorization` header (missing → 401 without `error`; malformed → 400), the
- * `Mcp-Method`/`Mcp-Name` headers against the body (mismatch → 400, JSON-RPC -32020), the token
+ * `Mcp-Method`/`Mcp-Name` headers against the body (mismatch, or missing on a 2026-07-28
+ * request → 400, JSON-RPC -32020), the token
  * (bad → 401 `invalid_token`; authorization server down → 503 + `Retry-After`), then
  * `requiredScopes` plus the `toolScopes` of every called tool (missing → 403
  * `insufficient_scope`).

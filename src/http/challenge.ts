@@ -9,14 +9,9 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
 
-import {
-  InsufficientScopeError,
-  InvalidRequestError,
-  InvalidTokenError,
-  TemporarilyUnavailableError,
-} from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { AuthflowError, TokenRejectedError, VerifierUnavailableError } from '../errors.js';
 import { HEADER_MISMATCH_CODE, McpHeaderMismatchError } from './json-rpc.js';
+import { sdkOAuthErrorCode } from './oauth-error-shape.js';
 
 /** The OAuth error codes a bearer challenge can carry (RFC 6750 §3.1). */
 export type BearerErrorCode = 'invalid_request' | 'invalid_token' | 'insufficient_scope';
@@ -74,6 +69,7 @@ const TOKEN_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ERR_TOKEN_AUDIENCE: 'The access token was not issued for this resource',
 };
 const MAX_DESCRIPTION_LENGTH = 200;
+const OFFLINE_ACCESS = 'offline_access';
 
 /**
  * Makes `value` a legal RFC 9110 quoted-string: `\` and `"` are backslash-escaped and every
@@ -129,7 +125,13 @@ function respond(
   challenge: BearerChallengeParams | undefined,
   extraHeaders: Record<string, string> = {},
 ): AuthErrorResponse {
-  const value = challenge === undefined ? undefined : buildWwwAuthenticate(challenge);
+  // MCP 2026-07-28: a resource server never asks for `offline_access` (refresh tokens are
+  // between the client and the authorization server).
+  const scoped =
+    challenge?.scope === undefined
+      ? challenge
+      : { ...challenge, scope: challenge.scope.filter((x) => x !== OFFLINE_ACCESS) };
+  const value = scoped === undefined ? undefined : buildWwwAuthenticate(scoped);
   const headers =
     value === undefined ? extraHeaders : { ...extraHeaders, 'WWW-Authenticate': value };
   return {
@@ -155,10 +157,10 @@ function codeOf(err: unknown): string | undefined {
  * Maps any error met while authenticating a request to the HTTP answer, in one place:
  * - `ERR_TOKEN_MISSING` → 401 with a challenge that has **no** `error` (RFC 6750 §3.1);
  * - a routing header/body mismatch → 400 with the JSON-RPC error -32020 as body;
- * - `ERR_INVALID_REQUEST`, SDK `InvalidRequestError` → 400 `invalid_request`;
- * - `TokenRejectedError`, SDK `InvalidTokenError` → 401 `invalid_token`;
- * - `ERR_INSUFFICIENT_SCOPE`, SDK `InsufficientScopeError` → 403 `insufficient_scope` + `scope`;
- * - `VerifierUnavailableError` (`ERR_VERIFIER_UNAVAILABLE`, `ERR_INTROSPECTION_UNAVAILABLE`), SDK `TemporarilyUnavailableError` → 503 + `Retry-After`, no challenge (clients keep their token);
+ * - `ERR_INVALID_REQUEST`, an SDK `invalid_request` error → 400 `invalid_request`;
+ * - `TokenRejectedError`, an SDK `invalid_token` error → 401 `invalid_token`;
+ * - `ERR_INSUFFICIENT_SCOPE`, an SDK `insufficient_scope` error → 403 `insufficient_scope` + `scope`;
+ * - `VerifierUnavailableError` (`ERR_VERIFIER_UNAVAILABLE`, `ERR_INTROSPECTION_UNAVAILABLE`), an SDK `temporarily_unavailable` error → 503 + `Retry-After`, no challenge (clients keep their token);
  * - anything else → 500 `server_error`, its message never sent.
  *
  * @param err - What was thrown or detected.
@@ -180,7 +182,7 @@ export function authErrorResponse(err: unknown, context: AuthErrorContext = {}):
     case 'request':
       return invalidRequestResponse(err as Error, metadata);
     case 'token':
-      return invalidTokenResponse(err as InvalidTokenError, metadata, required);
+      return invalidTokenResponse(err as Error, metadata, required);
     case 'scope':
       return insufficientScopeResponse(context, required);
     case 'unavailable':
@@ -192,18 +194,25 @@ export function authErrorResponse(err: unknown, context: AuthErrorContext = {}):
 
 type ErrorKind = 'missing' | 'mismatch' | 'request' | 'token' | 'scope' | 'unavailable' | 'other';
 
+const OAUTH_KINDS: Readonly<Record<string, ErrorKind>> = {
+  invalid_request: 'request',
+  invalid_token: 'token',
+  insufficient_scope: 'scope',
+  temporarily_unavailable: 'unavailable',
+};
+
 function classify(err: unknown): ErrorKind {
   const code = codeOf(err);
   if (code === 'ERR_TOKEN_MISSING') return 'missing';
   if (err instanceof McpHeaderMismatchError) return 'mismatch';
-  if (code === 'ERR_INVALID_REQUEST' || err instanceof InvalidRequestError) return 'request';
-  if (err instanceof InvalidTokenError) return 'token';
-  if (code === 'ERR_INSUFFICIENT_SCOPE' || err instanceof InsufficientScopeError) return 'scope';
-  const unavailable =
-    err instanceof VerifierUnavailableError ||
-    code === 'ERR_INTROSPECTION_UNAVAILABLE' ||
-    err instanceof TemporarilyUnavailableError;
-  return unavailable ? 'unavailable' : 'other';
+  if (code === 'ERR_INVALID_REQUEST') return 'request';
+  if (err instanceof TokenRejectedError) return 'token';
+  if (code === 'ERR_INSUFFICIENT_SCOPE') return 'scope';
+  if (err instanceof VerifierUnavailableError || code === 'ERR_INTROSPECTION_UNAVAILABLE') {
+    return 'unavailable';
+  }
+  const sdk = sdkOAuthErrorCode(err);
+  return (sdk === undefined ? undefined : OAUTH_KINDS[sdk]) ?? 'other';
 }
 
 function mismatchResponse(err: McpHeaderMismatchError): AuthErrorResponse {
@@ -225,7 +234,7 @@ function invalidRequestResponse(err: Error, metadata: string | undefined): AuthE
 }
 
 function invalidTokenResponse(
-  err: InvalidTokenError,
+  err: Error,
   metadata: string | undefined,
   required: readonly string[],
 ): AuthErrorResponse {

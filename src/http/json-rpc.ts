@@ -77,7 +77,8 @@ export function calledTools(body: unknown): string[] {
   return [...tools];
 }
 
-function idOf(body: unknown): string | number | null {
+/** The `id` of a single JSON-RPC request body, or `null` (a batch, a notification). */
+export function jsonRpcIdOf(body: unknown): string | number | null {
   if (!isObject(body)) return null;
   return typeof body.id === 'string' || typeof body.id === 'number' ? body.id : null;
 }
@@ -103,9 +104,9 @@ export function checkToolCalls(body: unknown, headers: McpRoutingHeaders): ToolC
   }
   const method = decodeRoutingHeader(headers.method);
   const name = decodeRoutingHeader(headers.name);
-  if (method === null || name === null) return { ok: false, id: idOf(body) };
+  if (method === null || name === null) return { ok: false, id: jsonRpcIdOf(body) };
   if (body !== undefined && !messagesOf(body).every((m) => matches(m, method, name))) {
-    return { ok: false, id: idOf(body) };
+    return { ok: false, id: jsonRpcIdOf(body) };
   }
   const tools = calledTools(body);
   if (method === 'tools/call' && name !== undefined && !tools.includes(name)) tools.push(name);

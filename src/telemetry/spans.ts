@@ -9,9 +9,8 @@
  * @see https://opentelemetry.io/docs/specs/otel/trace/api/
  */
 
-import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { Attributes, Span } from '@opentelemetry/api';
-import { AuthflowError } from '../errors.js';
+import { AuthflowError, TokenRejectedError } from '../errors.js';
 import { type OpenTelemetryApi, openTelemetryApi } from './api.js';
 import { ATTR, INSTRUMENTATION_SCOPE, type SPAN } from './names.js';
 
@@ -32,7 +31,7 @@ export interface ClientSpanOptions<T> {
  * @internal
  */
 export function isTokenVerdict(err: unknown): boolean {
-  return err instanceof InvalidTokenError;
+  return err instanceof TokenRejectedError;
 }
 
 /**

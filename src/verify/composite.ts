@@ -4,14 +4,13 @@
  * @module
  */
 
-import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { invalidArg } from '../errors.js';
+import type { AuthInfo, AuthInfoVerifier } from '../types.js';
 import { isJwtShaped } from './jwt/shape.js';
 import type { AccessToken, TokenVerifier } from './verifier.js';
 
 /** A verifier usable by the composite: the SDK contract and this library's. */
-export type CompositeMember = OAuthTokenVerifier &
+export type CompositeMember = AuthInfoVerifier &
   TokenVerifier & { readonly serverUrl?: string | undefined };
 
 /** Options of {@link CompositeTokenVerifier}. */
@@ -52,7 +51,7 @@ function checkMember(value: unknown, name: string): CompositeMember {
  * @see https://www.rfc-editor.org/rfc/rfc9068
  * @see https://www.rfc-editor.org/rfc/rfc7662
  */
-export class CompositeTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
+export class CompositeTokenVerifier implements AuthInfoVerifier, TokenVerifier {
   readonly #jwt: CompositeMember;
   readonly #introspection: CompositeMember;
 

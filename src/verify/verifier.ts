@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { AuthInfo } from '../types.js';
 
 /**
  * A verified access token.

@@ -73,6 +73,23 @@ describe('mcp-authflow-resource demo', () => {
     expect(out).not.toContain('\x1b[');
   });
 
+  it('--sdk v2 runs the same steps against an SDK 2.x server', { timeout: 60_000 }, async () => {
+    const run = await cli(['demo', '--sdk', 'v2']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('server on MCP SDK 2.x');
+    expect(run.stdout).toMatch(/\(tools\/call add_task\) → 403\n/);
+    expect(run.stdout).toContain('levels: NONE → LOW → MEDIUM → HIGH → BLOCKED');
+    expect(run.stdout).toContain('All 8 steps behaved as expected.');
+  });
+
+  it('refuses an unknown --sdk with the usage', async () => {
+    const run = await cli(['demo', '--sdk', 'v3']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Invalid --sdk: v3');
+    expect(run.stdout).toBe('');
+  });
+
   it('an unknown command exits non-zero with the usage', async () => {
     const run = await cli(['nonsense']);
     expect(run.code).toBe(2);

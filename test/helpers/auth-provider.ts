@@ -27,6 +27,8 @@ export interface FixtureClients {
   readonly m2m: FixtureClient;
   /** Like `m2m`, but every access token it gets is an RFC 9068 JWT (whatever the resource). */
   readonly m2mJwt: FixtureClient;
+  /** A second machine-to-machine client (tests that two callers are limited independently). */
+  readonly m2m2: FixtureClient;
   /** Public client for authorization code + PKCE (`token_endpoint_auth_method: none`). */
   readonly public: { readonly clientId: string; readonly redirectUris: readonly string[] };
 }
@@ -61,6 +63,7 @@ export function makeClients(redirectUris: readonly string[]): FixtureClients {
     none: { clientId: 'rs-none' },
     m2m: { clientId: 'm2m-client', clientSecret: randomSecret() },
     m2mJwt: { clientId: 'm2m-jwt-client', clientSecret: randomSecret() },
+    m2m2: { clientId: 'm2m-client-2', clientSecret: randomSecret() },
     public: { clientId: 'mcp-public', redirectUris },
   };
 }
@@ -92,7 +95,7 @@ function clientMetadata(settings: ProviderSettings): ClientMetadata[] {
       redirect_uris: [],
       token_endpoint_auth_method: 'none',
     },
-    ...[clients.m2m, clients.m2mJwt].map((client) => ({
+    ...[clients.m2m, clients.m2mJwt, clients.m2m2].map((client) => ({
       client_id: client.clientId,
       client_secret: client.clientSecret,
       grant_types: ['client_credentials'],

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packedPackage } from '../helpers/packed-package.js';
 
@@ -60,6 +60,14 @@ describe('the built package', () => {
     const core = readFileSync('dist/index.js', 'utf8');
     expect(core).not.toMatch(/from ["']express["']/);
     expect(core).not.toMatch(/oidc-provider/);
+  });
+
+  it('only the /sdk-v1 and /sdk-v2 entries import an MCP SDK line', () => {
+    const files = readdirSync('dist').filter((f) => f.endsWith('.js'));
+    const importing = files.filter((f) =>
+      /from ["']@modelcontextprotocol\//.test(readFileSync(`dist/${f}`, 'utf8')),
+    );
+    expect(importing.sort()).toEqual(['sdk-v1.js', 'sdk-v2.js']);
   });
 
   it('passes publint', () => {

@@ -45,7 +45,7 @@ describe('the packed tarball', () => {
     for (const required of ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
       expect(paths).toContain(required);
     }
-    for (const entry of ['index', 'express', 'node', 'redis']) {
+    for (const entry of ['index', 'express', 'node', 'redis', 'sdk-v1', 'sdk-v2']) {
       expect(paths).toContain(`dist/${entry}.js`);
       expect(paths).toContain(`dist/${entry}.d.ts`);
     }

@@ -5,7 +5,6 @@
  * @module
  */
 
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
 import { nodeDpopFields } from '../../http/dpop/request.js';
@@ -13,6 +12,7 @@ import { contentTypeProblem, isJsonRpcShape, unreadableBody } from '../../http/j
 import { authorizationValues, headerValues } from '../../http/node-io.js';
 import { BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
+import type { AuthInfo } from '../../types.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -72,6 +72,7 @@ export function requireBearerAuth(options: BearerAuthOptions): RequestHandler {
       mcpMethod: req.get('mcp-method'),
       mcpName: req.get('mcp-name'),
       ...nodeDpopFields(req),
+      mcpProtocolVersion: req.get('mcp-protocol-version'),
     };
     steps.authenticate(request).then((first) => {
       if (!first.ok) return send(res, first.response);

@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
 import { fetchDpopFields } from '../../http/dpop/request.js';
 import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../http/json-rpc-body.js';
@@ -14,6 +13,7 @@ import { DEFAULT_MAX_BODY_BYTES } from '../../http/node-io.js';
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { resolvePositive } from '../../http/options.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
+import type { AuthInfo } from '../../types.js';
 
 /** Options of the fetch `requireBearerAuth`. */
 export interface FetchBearerAuthOptions extends BearerAuthOptions {
@@ -111,6 +111,7 @@ export function requireBearerAuth(options: FetchBearerAuthOptions): FetchBearerA
       mcpMethod: request.headers.get('mcp-method') ?? undefined,
       mcpName: request.headers.get('mcp-name') ?? undefined,
       ...fetchDpopFields(request),
+      mcpProtocolVersion: request.headers.get('mcp-protocol-version') ?? undefined,
     };
     const first = await steps.authenticate(headers);
     if (!first.ok) {

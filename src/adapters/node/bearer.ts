@@ -8,7 +8,6 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
 import { nodeDpopFields } from '../../http/dpop/request.js';
 import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../http/json-rpc-body.js';
@@ -24,6 +23,7 @@ import {
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { resolvePositive } from '../../http/options.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
+import type { AuthInfo } from '../../types.js';
 
 /** Options of the `node:http` `requireBearerAuth`. */
 export interface NodeBearerAuthOptions extends BearerAuthOptions {
@@ -88,6 +88,7 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
       mcpMethod: headerValue(req, 'mcp-method'),
       mcpName: headerValue(req, 'mcp-name'),
       ...nodeDpopFields(req),
+      mcpProtocolVersion: headerValue(req, 'mcp-protocol-version'),
     };
     // Unread bytes are never drained: the connection closes after the answer.
     const close: Record<string, string> = hasBody(req) ? { Connection: 'close' } : {};

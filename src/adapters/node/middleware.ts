@@ -5,13 +5,13 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import {
   buildRequestLogRecord,
   type LoggingOptions,
   resolveLoggingOptions,
 } from '../../http/logging.js';
 import { stripTrailingSlashes } from '../../http/path.js';
+import type { AuthInfo } from '../../types.js';
 
 /** A `node:http` request as the gate leaves it. */
 type GatedRequest = IncomingMessage & { auth?: AuthInfo; body?: unknown };

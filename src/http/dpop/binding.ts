@@ -6,16 +6,29 @@
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
 
-import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { AuthInfo } from '../../types.js';
 import { DpopProofError } from './errors.js';
 import type { ResolvedDpopOptions } from './options.js';
 
-/** A token that may not be used the way it was presented; 401 `invalid_token`. */
-export class DpopBindingError extends InvalidTokenError {
+/**
+ * A token that may not be used the way it was presented; 401 `invalid_token`.
+ * It carries the RFC 6750 shape of an OAuth error (`errorCode`, `toResponseObject`) without
+ * importing either MCP SDK line.
+ */
+export class DpopBindingError extends Error {
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
+  }
+
+  /** The RFC 6750 error code: always `invalid_token`. */
+  get errorCode(): 'invalid_token' {
+    return 'invalid_token';
+  }
+
+  /** The RFC 6750 error body. */
+  toResponseObject(): { error: 'invalid_token'; error_description: string } {
+    return { error: 'invalid_token', error_description: this.message };
   }
 }
 

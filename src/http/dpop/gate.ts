@@ -7,8 +7,8 @@
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
  */
 
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { invalidArg } from '../../errors.js';
+import type { AuthInfo } from '../../types.js';
 import type { AuthErrorContext, AuthErrorResponse } from '../challenge.js';
 import { checkBinding, DpopBindingError } from './binding.js';
 import { dpopAuthErrorResponse, type PresentedScheme } from './challenge.js';

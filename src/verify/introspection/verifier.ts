@@ -1,13 +1,11 @@
 /**
  * `IntrospectionTokenVerifier`: bearer token verification by RFC 7662 token introspection,
  * with RFC 8707 audience binding, a keyed cache, request coalescing and a cap on requests in
- * flight. It implements the MCP SDK's `OAuthTokenVerifier`.
+ * flight. It implements the MCP SDK's `OAuthTokenVerifier` (both SDK lines).
  *
  * @module
  */
 
-import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { IntrospectionUnavailableError, TokenRejectedError } from '../../errors.js';
 import { ConcurrencyLimiter, SingleFlight } from '../../lib/cache-flight.js';
 import { introspectionCacheKey } from '../../lib/hash-key.js';
@@ -19,6 +17,7 @@ import {
   observeVerification,
   type VerificationProbe,
 } from '../../telemetry/verification.js';
+import type { AuthInfo, AuthInfoVerifier } from '../../types.js';
 import type { CachedIntrospection, IntrospectionVerdict } from '../cache.js';
 import { INTROSPECTION_CACHE_OPTIONS, INTROSPECTION_VERIFIER_OPTIONS } from '../option-keys.js';
 import { isWellFormedToken } from '../token-syntax.js';
@@ -43,7 +42,8 @@ const NO_CLAIMS = Object.freeze({});
  * Verifies bearer tokens by asking the authorization server (RFC 7662).
  *
  * - `verifyAccessToken` (the SDK's `OAuthTokenVerifier`) resolves to `AuthInfo` or throws
- *   `TokenRejectedError` (an SDK `InvalidTokenError`: 401) with code `ERR_TOKEN_MALFORMED`,
+ *   `TokenRejectedError` (401 `invalid_token`; wrap the verifier with `toSdkVerifier` from
+ *   `mcp-authflow-resource/sdk-v1` or `/sdk-v2` for the SDK's own gate) with code `ERR_TOKEN_MALFORMED`,
  *   `ERR_TOKEN_INACTIVE`, `ERR_TOKEN_EXPIRED` or `ERR_TOKEN_AUDIENCE`, or
  *   `IntrospectionUnavailableError` (`ERR_INTROSPECTION_UNAVAILABLE`: 503) when the server
  *   cannot give a verdict. An outage never looks like a bad token.
@@ -61,7 +61,7 @@ const NO_CLAIMS = Object.freeze({});
  * @see https://www.rfc-editor.org/rfc/rfc7662
  * @see https://www.rfc-editor.org/rfc/rfc8707
  */
-export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
+export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifier {
   readonly #options: ResolvedIntrospectionOptions;
   readonly #http: SafeHttpClient;
   readonly #ownsHttp: boolean;

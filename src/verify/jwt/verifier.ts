@@ -7,8 +7,6 @@
  */
 
 import { hash } from 'node:crypto';
-import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/provider.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import {
   type CryptoKey,
   decodeJwt,
@@ -22,6 +20,7 @@ import { TokenRejectedError, VerifierUnavailableError } from '../../errors.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
 import { observeVerification, type VerificationProbe } from '../../telemetry/verification.js';
+import type { AuthInfo, AuthInfoVerifier } from '../../types.js';
 import { parseUrl } from '../introspection/claims.js';
 import { type AccessToken, type TokenVerifier, toAuthInfo } from '../verifier.js';
 import { acceptedAudience, jwtClientId, jwtScopes } from './claims.js';
@@ -60,7 +59,7 @@ interface IssuerBinding {
  * @see https://www.rfc-editor.org/rfc/rfc9068
  * @see https://www.rfc-editor.org/rfc/rfc8725
  */
-export class JwtTokenVerifier implements OAuthTokenVerifier, TokenVerifier {
+export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
   readonly #options: ResolvedJwtOptions;
   readonly #http: SafeHttpClient;
   readonly #ownsHttp: boolean;
