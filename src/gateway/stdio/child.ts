@@ -82,7 +82,7 @@ function wireOutput(child: ChildProcess, o: StdioChildOptions, handle: StdioChil
       o.logger.warn({
         event: 'stdio_invalid_message',
         ...o.context,
-        bytes: line.length,
+        length: line.length,
         truncated,
       });
       return;

@@ -53,6 +53,39 @@ describe('stdio upstream: process lifecycle', () => {
     await client.close();
   });
 
+  it('a call the client cancels no longer keeps the session from idling out', async () => {
+    const logger = captureLogger();
+    upstream = await startStdioUpstream({ command: probe(), idleTimeoutMs: 300, logger });
+    const { client } = await connect(upstream.url);
+    const [pid] = pidsOf(logger);
+    const abort = new AbortController();
+    const hanging = client.callTool({ name: 'hang', arguments: {} }, undefined, {
+      signal: abort.signal,
+    });
+    hanging.catch(() => undefined);
+    await waitFor(() => logger.records.some((r) => r.line === 'probe: hanging'));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(isAlive(pid!)).toBe(true);
+    abort.abort();
+    await expect(hanging).rejects.toThrow();
+    await waitFor(() => !isAlive(pid!));
+    await client.close();
+  });
+
+  it('drops and logs stdout lines that are not JSON-RPC, without their content', async () => {
+    const logger = captureLogger();
+    upstream = await startStdioUpstream({ command: probe('--noisy-stdout'), logger });
+    const { client } = await connect(upstream.url);
+    const seen = JSON.parse(textOf(await client.callTool({ name: 'probe', arguments: {} })));
+    expect(seen.argv).toEqual(['--noisy-stdout']);
+    const invalid = logger.records.filter((r) => r.event === 'stdio_invalid_message');
+    expect(invalid).toEqual([
+      { level: 'warn', event: 'stdio_invalid_message', session: 1, length: 20, truncated: false },
+      { level: 'warn', event: 'stdio_invalid_message', session: 1, length: 30, truncated: false },
+    ]);
+    await client.close();
+  });
+
   it('DELETE ends the session and stops its process', async () => {
     const logger = captureLogger();
     upstream = await startStdioUpstream({ command: probe(), logger });
