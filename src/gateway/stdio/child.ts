@@ -8,6 +8,7 @@
  */
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
 import { type JSONRPCMessage, JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../types.js';
 import { createLineReader } from './lines.js';
@@ -18,6 +19,8 @@ const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 export const MAX_STDERR_LINE_BYTES = 4096;
 /** How long `'close'` (stdio drained) may lag behind `'exit'` before the exit counts anyway. */
 const CLOSE_AFTER_EXIT_MS = 500;
+/** How often a stopping process group is checked for survivors. */
+const GROUP_POLL_MS = 50;
 
 /** How the process ended. */
 export interface ChildExit {
@@ -53,10 +56,20 @@ const OWN_GROUP = process.platform !== 'win32';
 
 function signal(child: ChildProcess, name: NodeJS.Signals): void {
   try {
-    if (OWN_GROUP && child.pid !== undefined) process.kill(-child.pid, name);
-    else child.kill(name);
+    if (OWN_GROUP) process.kill(-child.pid!, name);
   } catch {
     // ESRCH: the group is already gone.
+  }
+  child.kill(name);
+}
+
+/** Whether any process of the child's group still runs (POSIX only). */
+function groupAlive(child: ChildProcess): boolean {
+  try {
+    process.kill(-child.pid!, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -145,12 +158,15 @@ export async function spawnStdioChild(o: StdioChildOptions): Promise<StdioChild>
       if (!gone && child.stdin!.writable) child.stdin!.write(`${JSON.stringify(message)}\n`);
     },
     async stop(graceMs) {
-      if (gone) return;
-      child.stdin!.end();
+      const deadline = Date.now() + graceMs;
+      if (!gone) child.stdin!.end();
       signal(child, 'SIGTERM');
       const kill = setTimeout(() => signal(child, 'SIGKILL'), graceMs);
       await exited;
+      // What a wrapper (`sh -c`, `npx`) started may outlive it: give the group the same grace.
+      while (OWN_GROUP && groupAlive(child) && Date.now() < deadline) await delay(GROUP_POLL_MS);
       clearTimeout(kill);
+      if (OWN_GROUP && groupAlive(child)) signal(child, 'SIGKILL');
     },
   };
   wireOutput(child, o, handle);

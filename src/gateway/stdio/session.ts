@@ -67,7 +67,12 @@ export function createStdioSession(o: StdioSessionOptions): StdioSession {
   const open = new Map<RequestId, ProgressToken | undefined>();
   const progress = new Map<ProgressToken, RequestId>();
   let lastActivity = Date.now();
-  let ended: Promise<void> | undefined;
+  // Set before the teardown starts: closing the transport calls `onclose`, which calls end() again.
+  let ending = false;
+  let markEnded!: () => void;
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
   let timer: NodeJS.Timeout | undefined;
 
   const settle = (id: RequestId) => {
@@ -120,36 +125,44 @@ export function createStdioSession(o: StdioSessionOptions): StdioSession {
     timer.unref();
   };
 
+  const teardown = async (reason: SessionEndReason) => {
+    clearTimeout(timer);
+    const openCalls = open.size;
+    const message =
+      reason === 'exit'
+        ? 'The stdio MCP server exited before answering'
+        : 'The session ended before the stdio MCP server answered';
+    for (const id of [...open.keys()]) {
+      settle(id);
+      const error = { code: INTERNAL_ERROR, message };
+      await transport.send({ jsonrpc: '2.0', id, error }).catch(() => undefined);
+    }
+    await transport.close();
+    await child.stop(o.killGraceMs);
+    o.onEnd();
+    logger.info({ event: 'stdio_session_end', ...o.context, reason, openCalls });
+  };
+
   const session: StdioSession = {
     transport,
     touch() {
       lastActivity = Date.now();
     },
     end(reason) {
-      ended ??= (async () => {
-        clearTimeout(timer);
-        logger.info({ event: 'stdio_session_end', ...o.context, reason, openCalls: open.size });
-        const message =
-          reason === 'exit'
-            ? 'The stdio MCP server exited before answering'
-            : 'The session ended before the stdio MCP server answered';
-        for (const id of [...open.keys()]) {
-          settle(id);
-          const error = { code: INTERNAL_ERROR, message };
-          await transport.send({ jsonrpc: '2.0', id, error }).catch(() => undefined);
-        }
-        await transport.close();
-        await child.stop(o.killGraceMs);
-        o.onEnd();
-      })();
+      if (ending) return ended;
+      ending = true;
+      void teardown(reason)
+        .catch((err: unknown) => {
+          logger.error({ event: 'stdio_session_end_failed', ...o.context, error: String(err) });
+        })
+        .then(markEnded);
       return ended;
     },
   };
 
   transport.onclose = () => void session.end('deleted');
   void child.exited.then(({ code, signal }) => {
-    if (ended === undefined)
-      logger.warn({ event: 'stdio_process_exit', ...o.context, code, signal });
+    if (!ending) logger.warn({ event: 'stdio_process_exit', ...o.context, code, signal });
     return session.end('exit');
   });
   arm(o.idleTimeoutMs);

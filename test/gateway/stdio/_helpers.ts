@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -5,7 +6,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger, LogRecord } from '../../../src/types.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+/** POSIX single-quoting. */
+export const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** The real `server-everything`, over stdio, from its installed package (no download). */
 export const EVERYTHING = `${quote(process.execPath)} ${quote(
@@ -34,10 +36,16 @@ export function captureLogger(): Logger & { records: (LogRecord & { level: strin
 export const pidsOf = (logger: ReturnType<typeof captureLogger>): number[] =>
   logger.records.filter((r) => r.event === 'stdio_session_start').map((r) => r.pid as number);
 
+/** Whether `pid` runs; a zombie (killed, not yet reaped by its new parent) counts as dead. */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
   } catch {
     return false;
   }

@@ -107,11 +107,11 @@ describe('stdio upstream: HTTP edges', () => {
   it('stops the process when the transport refuses the initialize request (406)', async () => {
     const refused = await post(upstream.url, INITIALIZE, { accept: 'application/json' });
     expect(refused.status).toBe(406);
-    const [pid] = pidsOf(logger);
-    await waitFor(() => !isAlive(pid!));
+    await waitFor(() => logger.records.some((r) => r.event === 'stdio_session_end'));
     expect(logger.records).toContainEqual(
       expect.objectContaining({ event: 'stdio_session_end', reason: 'rejected' }),
     );
+    expect(isAlive(pidsOf(logger)[0]!)).toBe(false);
     // The slot is free again: two sessions fit under maxSessions = 2.
     const a = await connect(upstream.url);
     const b = await connect(upstream.url);

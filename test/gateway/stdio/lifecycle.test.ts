@@ -11,6 +11,7 @@ import {
   pidsOf,
   post,
   probe,
+  quote,
   textOf,
   waitFor,
 } from './_helpers.js';
@@ -41,7 +42,8 @@ describe('stdio upstream: process lifecycle', () => {
     expect(textOf(long)).toContain('completed');
     expect(isAlive(pid!)).toBe(true);
     // The client's open GET stream alone does not.
-    await waitFor(() => !isAlive(pid!));
+    await waitFor(() => logger.records.some((r) => r.event === 'stdio_session_end'));
+    expect(isAlive(pid!)).toBe(false);
     expect(logger.records).toContainEqual(
       expect.objectContaining({ event: 'stdio_session_end', reason: 'idle', session: 1 }),
     );
@@ -94,7 +96,8 @@ describe('stdio upstream: process lifecycle', () => {
     const [pid] = pidsOf(logger);
     expect(isAlive(pid!)).toBe(true);
     await transport.terminateSession();
-    await waitFor(() => !isAlive(pid!));
+    await waitFor(() => logger.records.some((r) => r.event === 'stdio_session_end'));
+    expect(isAlive(pid!)).toBe(false);
     expect(logger.records).toContainEqual(
       expect.objectContaining({ event: 'stdio_session_end', reason: 'deleted' }),
     );
@@ -118,6 +121,12 @@ describe('stdio upstream: process lifecycle', () => {
     await waitFor(() => logger.records.some((r) => r.line === 'probe: hanging'));
     await local.close();
     expect(pids.some(isAlive)).toBe(false);
+    const ends = logger.records.filter((r) => r.event === 'stdio_session_end');
+    expect(ends.map((r) => [r.session, r.reason]).sort()).toEqual([
+      [1, 'shutdown'],
+      [2, 'shutdown'],
+      [3, 'shutdown'],
+    ]);
     // The open call got an error instead of hanging forever.
     await expect(hanging).rejects.toThrow(/session ended before the stdio MCP server answered/);
     await expect(fetch(local.url)).rejects.toThrow();
@@ -136,6 +145,20 @@ describe('stdio upstream: process lifecycle', () => {
     expect(logger.records).toContainEqual(
       expect.objectContaining({ event: 'stdio_stderr', line: 'probe: SIGTERM ignored' }),
     );
+  });
+
+  it('stops what a wrapper started too (the whole process group)', async () => {
+    const logger = captureLogger();
+    const inner = `${probe('--ignore-sigterm')}; echo wrapper-done >&2`;
+    const local = await startStdioUpstream({ command: `/bin/sh -c ${quote(inner)}`, logger });
+    const { client } = await connect(local.url);
+    const seen = JSON.parse(textOf(await client.callTool({ name: 'probe', arguments: {} })));
+    const [wrapper] = pidsOf(logger);
+    expect(seen.pid).not.toBe(wrapper);
+    await local.close();
+    expect(isAlive(wrapper!)).toBe(false);
+    // Killed with the group; it may take a moment to die (its new parent reaps it, not us).
+    await waitFor(() => !isAlive(seen.pid), 1_000);
   });
 
   it('a crashing process ends its session; the open call gets a JSON-RPC error', async () => {

@@ -115,7 +115,7 @@ describe('stdio upstream: the SDK client against server-everything over stdio', 
     );
     // The slot frees when the first session ends.
     await first.transport.terminateSession();
-    await waitFor(() => !isAlive(pidsOf(logger)[0]!));
+    await waitFor(() => logger.records.some((r) => r.event === 'stdio_session_end'));
     const second = await connect(upstream.url);
     await second.client.close();
     await first.client.close();
