@@ -48,10 +48,9 @@ export interface StdioSession {
   end(reason: SessionEndReason): Promise<void>;
 }
 
-/** The `_meta.progressToken` of a request, if it asks for progress. */
-function progressTokenOf(params: unknown): ProgressToken | undefined {
-  const meta = (params as { _meta?: { progressToken?: unknown } } | undefined)?._meta;
-  const token = meta?.progressToken;
+/** `holder.progressToken` when it is a valid token: a request's `_meta`, a notification's `params`. */
+function progressTokenIn(holder: unknown): ProgressToken | undefined {
+  const token = (holder as { progressToken?: unknown } | undefined)?.progressToken;
   return typeof token === 'string' || typeof token === 'number' ? token : undefined;
 }
 
@@ -91,7 +90,7 @@ export function createStdioSession(o: StdioSessionOptions): StdioSession {
 
   transport.onmessage = (message) => {
     if (isJSONRPCRequest(message)) {
-      const token = progressTokenOf(message.params);
+      const token = progressTokenIn(message.params?._meta);
       open.set(message.id, token);
       if (token !== undefined) progress.set(token, message.id);
     } else if (isJSONRPCNotification(message) && message.method === 'notifications/cancelled') {
@@ -108,8 +107,8 @@ export function createStdioSession(o: StdioSessionOptions): StdioSession {
       return;
     }
     if (isJSONRPCNotification(message) && message.method === 'notifications/progress') {
-      const related = progress.get(progressTokenOf({ _meta: message.params }) as ProgressToken);
-      deliver(message, related);
+      const token = progressTokenIn(message.params);
+      deliver(message, token === undefined ? undefined : progress.get(token));
       return;
     }
     deliver(message, [...open.keys()].at(-1));
