@@ -160,6 +160,9 @@ export function createStdioSession(o: StdioSessionOptions): StdioSession {
   };
 
   transport.onclose = () => void session.end('deleted');
+  transport.onerror = (err) => {
+    logger.debug({ event: 'stdio_transport_error', ...o.context, error: err.message });
+  };
   void child.exited.then(({ code, signal }) => {
     if (!ending) logger.warn({ event: 'stdio_process_exit', ...o.context, code, signal });
     return session.end('exit');

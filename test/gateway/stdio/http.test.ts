@@ -101,6 +101,27 @@ describe('stdio upstream: HTTP edges', () => {
       params: { ...INITIALIZE.params, pad: 'x'.repeat(4 * 1024 * 1024) },
     };
     expect((await post(upstream.url, huge)).status).toBe(413);
+    // Without Content-Length (chunked), the read stops at the bound.
+    const chunk = new Uint8Array(1024 * 1024).fill(0x20);
+    let sent = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 1;
+        if (sent > 64) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const streamed = await fetch(upstream.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: endless,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(sent).toBeLessThan(64);
     expect(pidsOf(logger)).toEqual([]);
   });
 
