@@ -31,13 +31,13 @@ const sessionHeaders = (sessionId: string) => ({
 describe('stdio upstream: process lifecycle', () => {
   it('ends an idle session and stops its process; the session id then answers 404', async () => {
     const logger = captureLogger();
-    upstream = await startStdioUpstream({ command: EVERYTHING, idleTimeoutMs: 400, logger });
+    upstream = await startStdioUpstream({ command: EVERYTHING, idleTimeoutMs: 700, logger });
     const { client, transport } = await connect(upstream.url);
     const [pid] = pidsOf(logger);
     // A call longer than the idle bound is not cut: an open call keeps the session alive.
     const long = await client.callTool({
       name: 'trigger-long-running-operation',
-      arguments: { duration: 1, steps: 2 },
+      arguments: { duration: 1.5, steps: 3 },
     });
     expect(textOf(long)).toContain('completed');
     expect(isAlive(pid!)).toBe(true);
@@ -57,7 +57,7 @@ describe('stdio upstream: process lifecycle', () => {
 
   it('a call the client cancels no longer keeps the session from idling out', async () => {
     const logger = captureLogger();
-    upstream = await startStdioUpstream({ command: probe(), idleTimeoutMs: 300, logger });
+    upstream = await startStdioUpstream({ command: probe(), idleTimeoutMs: 500, logger });
     const { client } = await connect(upstream.url);
     const [pid] = pidsOf(logger);
     const abort = new AbortController();
@@ -66,7 +66,7 @@ describe('stdio upstream: process lifecycle', () => {
     });
     hanging.catch(() => undefined);
     await waitFor(() => logger.records.some((r) => r.line === 'probe: hanging'));
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(isAlive(pid!)).toBe(true);
     abort.abort();
     await expect(hanging).rejects.toThrow();
