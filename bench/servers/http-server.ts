@@ -15,6 +15,7 @@ import {
   type IntrospectionCounts,
   startCountingIntrospection,
 } from './counting-introspection.js';
+import { startGateApps } from './node-apps.js';
 
 const closers: (() => Promise<void>)[] = [];
 let authServer: AuthServer | undefined;
@@ -80,6 +81,20 @@ serveCommands(
       const guarded = track(await startJsonApp(providerTarget(as)));
       const token = await as.issueToken({ scope: 'read', resource: guarded.url });
       return { open: open.url, protected: guarded.url, token };
+    },
+    async gatePost() {
+      const as = await auth();
+      const resource = 'https://mcp.bench.example/mcp';
+      const apps = await startGateApps(providerTarget(as), resource);
+      for (const app of Object.values(apps)) track(app);
+      const token = await as.issueToken({ scope: 'read', resource });
+      return {
+        nodeOpen: apps.nodeOpen.url,
+        nodeGuarded: apps.nodeGuarded.url,
+        expressOpen: apps.expressOpen.url,
+        expressGuarded: apps.expressGuarded.url,
+        token,
+      };
     },
     async mcp(args: { tokens: number }) {
       const as = await auth();

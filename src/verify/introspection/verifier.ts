@@ -10,7 +10,7 @@ import type { OAuthTokenVerifier } from '@modelcontextprotocol/sdk/server/auth/p
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { IntrospectionUnavailableError, TokenRejectedError } from '../../errors.js';
 import { ConcurrencyLimiter, SingleFlight } from '../../lib/cache-flight.js';
-import { introspectionCacheKey } from '../../lib/hash-key.js';
+import { introspectionCacheKeyer } from '../../lib/hash-key.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
@@ -74,6 +74,7 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
    */
   readonly #judged = new WeakMap<CachedIntrospection, Judged>();
   readonly #authInfos = new WeakMap<AccessToken, AuthInfo>();
+  readonly #cacheKey: (token: string) => string;
 
   /**
    * @param options - see {@link IntrospectionTokenVerifierOptions}
@@ -96,6 +97,12 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
     this.#ownsHttp = httpClient === undefined;
     this.#http = httpClient ?? createSafeHttpClient({ allowLocalhost, allowPrivateNetwork });
     this.#limiter = new ConcurrencyLimiter(maxInFlight, maxQueued);
+    const { introspectionEndpoint, credentials, serverUrl, validateResource } = this.#options;
+    this.#cacheKey = introspectionCacheKeyer(
+      introspectionEndpoint,
+      credentials.clientId,
+      validateResource ? serverUrl : undefined,
+    );
   }
 
   /** The resource server URL tokens are checked against (`serverUrl`). */
@@ -152,13 +159,7 @@ export class IntrospectionTokenVerifier implements OAuthTokenVerifier, TokenVeri
 
   async #check(token: string, probe: VerificationProbe): Promise<AccessToken> {
     if (!isWellFormedToken(token)) throw this.#reject('ERR_TOKEN_MALFORMED', 'syntax');
-    const { introspectionEndpoint, credentials, serverUrl, validateResource } = this.#options;
-    const key = introspectionCacheKey(
-      introspectionEndpoint,
-      credentials.clientId,
-      validateResource ? serverUrl : undefined,
-      token,
-    );
+    const key = this.#cacheKey(token);
     const entry = await this.#lookup(key, token, probe);
     let judged = this.#judged.get(entry);
     if (judged === undefined) {
