@@ -15,6 +15,7 @@ import { authOutcomeOf, countAuthOutcomes } from '../telemetry/gate.js';
 import { recordAuthRequest } from '../telemetry/metrics.js';
 import type { Clock, Logger } from '../types.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
+import { hasScopes, neededScopes, unexpired, verifiedNow } from './bearer-hit.js';
 import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
 import { checkToolCalls, McpHeaderMismatchError } from './json-rpc.js';
 import { resolveScopes } from './options.js';
@@ -133,16 +134,9 @@ export function resolveBearerAuthOptions(options: BearerAuthOptions): ResolvedBe
   });
 }
 
-function neededScopes(o: ResolvedBearerAuthOptions, tools: readonly string[]): string[] {
-  const needed = new Set(o.requiredScopes);
-  for (const tool of tools) for (const scope of o.toolScopes.get(tool) ?? []) needed.add(scope);
-  return [...needed];
-}
-
 async function verify(o: ResolvedBearerAuthOptions, token: string): Promise<AuthInfo> {
   const authInfo = await o.verifier.verifyAccessToken(token);
-  const { expiresAt } = authInfo;
-  if (expiresAt !== undefined && !(Number.isFinite(expiresAt) && expiresAt * 1000 > o.now())) {
+  if (!unexpired(authInfo, o.now())) {
     throw new TokenRejectedError('ERR_TOKEN_EXPIRED', 'The access token has expired');
   }
   return authInfo;
@@ -166,7 +160,11 @@ export interface BearerGateSteps {
   authorize(authInfo: AuthInfo, request: BearerRequest): BearerResult;
 }
 
-function refuse(o: ResolvedBearerAuthOptions, err: unknown, needed: string[]): BearerResult {
+function refuse(
+  o: ResolvedBearerAuthOptions,
+  err: unknown,
+  needed: readonly string[],
+): BearerResult {
   const context = {
     resourceMetadataUrl: o.resourceMetadataUrl,
     requiredScopes: needed,
@@ -179,8 +177,8 @@ function refuse(o: ResolvedBearerAuthOptions, err: unknown, needed: string[]): B
   return { ok: false, response };
 }
 
-function checkScopes(o: ResolvedBearerAuthOptions, authInfo: AuthInfo, needed: string[]) {
-  if (needed.every((scope) => authInfo.scopes.includes(scope))) return undefined;
+function checkScopes(o: ResolvedBearerAuthOptions, authInfo: AuthInfo, needed: readonly string[]) {
+  if (hasScopes(authInfo, needed)) return undefined;
   const response = authErrorResponse(
     new AuthflowError('ERR_INSUFFICIENT_SCOPE', 'Insufficient scope'),
     {
@@ -193,13 +191,35 @@ function checkScopes(o: ResolvedBearerAuthOptions, authInfo: AuthInfo, needed: s
   return { ok: false, response } as const;
 }
 
-function oneStep(o: ResolvedBearerAuthOptions): BearerGate {
-  return async function bearerGate(request) {
-    const calls = checkToolCalls(request.body, {
+async function verifyThenCheck(
+  o: ResolvedBearerAuthOptions,
+  token: string,
+  needed: readonly string[],
+): Promise<BearerResult> {
+  try {
+    const authInfo = await verify(o, token);
+    return checkScopes(o, authInfo, needed) ?? { ok: true, authInfo };
+  } catch (err) {
+    return refuse(o, err, needed);
+  }
+}
+
+/**
+ * The gate's decision on the request's headers and `body`: at once (no promise) when the token's
+ * verdict is cached in memory or the headers alone refuse the request, else a promise.
+ */
+type Decide = (
+  request: Omit<BearerRequest, 'body'>,
+  body: unknown,
+) => BearerResult | Promise<BearerResult>;
+
+function oneStep(o: ResolvedBearerAuthOptions): Decide {
+  return function bearerGate(request, body) {
+    const calls = checkToolCalls(body, {
       method: request.mcpMethod,
       name: request.mcpName,
     });
-    const needed = neededScopes(o, calls.ok ? calls.tools : []);
+    const needed = neededScopes(o.requiredScopes, o.toolScopes, calls.ok ? calls.tools : []);
     const header = parseAuthorizationHeader(request.authorization);
     try {
       if (header.kind === 'missing') {
@@ -208,7 +228,8 @@ function oneStep(o: ResolvedBearerAuthOptions): BearerGate {
       if (header.kind === 'malformed')
         throw new AuthflowError('ERR_INVALID_REQUEST', header.reason);
       if (!calls.ok) throw new McpHeaderMismatchError(calls.id);
-      const authInfo = await verify(o, header.token);
+      const authInfo = verifiedNow(o.verifier, header.token, o.now);
+      if (authInfo === undefined) return verifyThenCheck(o, header.token, needed);
       return checkScopes(o, authInfo, needed) ?? { ok: true, authInfo };
     } catch (err) {
       return refuse(o, err, needed);
@@ -231,9 +252,15 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
     return result;
   };
   return {
-    async authenticate(request) {
-      const result = await gate({ ...request, body: undefined });
-      return result.ok ? result : counted(result);
+    authenticate(request) {
+      let result: BearerResult | Promise<BearerResult>;
+      try {
+        result = gate(request, undefined);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (result instanceof Promise) return result.then((r) => (r.ok ? r : counted(r)));
+      return Promise.resolve(result.ok ? result : counted(result));
     },
     authorize(authInfo, request) {
       const headers = { method: request.mcpMethod, name: request.mcpName };
@@ -242,7 +269,10 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
         return counted(refuse(o, new McpHeaderMismatchError(calls.id), [...o.requiredScopes]));
       }
       return counted(
-        checkScopes(o, authInfo, neededScopes(o, calls.tools)) ?? { ok: true, authInfo },
+        checkScopes(o, authInfo, neededScopes(o.requiredScopes, o.toolScopes, calls.tools)) ?? {
+          ok: true,
+          authInfo,
+        },
       );
     },
   };
@@ -262,5 +292,8 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 export function createBearerGate(options: BearerAuthOptions): BearerGate {
-  return countAuthOutcomes<BearerRequest, BearerResult>(oneStep(resolveBearerAuthOptions(options)));
+  const decide = oneStep(resolveBearerAuthOptions(options));
+  return countAuthOutcomes<BearerRequest, BearerResult>(async function bearerGate(request) {
+    return decide(request, request.body);
+  });
 }
