@@ -8,7 +8,12 @@
  * system) is read around each run, so the figure is server CPU per request, steadier than req/s
  * on a shared machine.
  *
- * `npx tsx bench/gate-node.ts [--quick] [--rounds N]` (builds the server like `npm run bench`).
+ * The apps introspect at a plain counting server, not at the fixture `oidc-provider`, whose
+ * `AsyncLocalStorage` would turn promise hooks on in the server process (`--with-provider`
+ * measures that case).
+ *
+ * `npx tsx bench/gate-node.ts [--quick] [--rounds N] [--with-provider]` (builds the server like
+ * `npm run bench`).
  *
  * @module
  */
@@ -64,7 +69,11 @@ const ratios = (a: ContenderFigures, b: ContenderFigures) =>
   a.cpuUsRuns.map((v, i) => v / (b.cpuUsRuns[i] as number));
 
 /** Runs the benchmark; `serverPath` is the compiled `bench/servers/http-server.ts`. */
-export async function runGateNode(serverPath: string, s: GateSettings): Promise<GateNodeFigures> {
+export async function runGateNode(
+  serverPath: string,
+  s: GateSettings,
+  withProvider = false,
+): Promise<GateNodeFigures> {
   const child = startChild(serverPath);
   try {
     const info = await child.call<{
@@ -73,7 +82,7 @@ export async function runGateNode(serverPath: string, s: GateSettings): Promise<
       expressOpen: string;
       expressGuarded: string;
       token: string;
-    }>('gatePost');
+    }>('gatePost', { withProvider });
     const probe = () => child.call<number>('cpu');
     const headers = { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' };
     const target = (url: string) => ({ url, method: 'POST' as const, headers, body: BODY, probe });
@@ -112,7 +121,9 @@ if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
   const rounds = roundsAt === -1 ? (quick ? 2 : 4) : Number(process.argv[roundsAt + 1]);
   const settings = { durationS: quick ? 2 : 4, connections: 16, rounds, warmupS: quick ? 1 : 2 };
   buildWorkers()
-    .then((workers) => runGateNode(workers['http-server'], settings))
+    .then((workers) =>
+      runGateNode(workers['http-server'], settings, process.argv.includes('--with-provider')),
+    )
     .then((f) => process.stdout.write(`${JSON.stringify(f)}\n`))
     .catch((err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
