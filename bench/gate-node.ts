@@ -12,8 +12,12 @@
  * `AsyncLocalStorage` would turn promise hooks on in the server process (`--with-provider`
  * measures that case).
  *
- * `npx tsx bench/gate-node.ts [--quick] [--rounds N] [--with-provider]` (builds the server like
- * `npm run bench`).
+ * `--rate R` offers every contender the same R req/s (autocannon `overallRate`) instead of as
+ * many as it can take: the server's per-request CPU depends on how many requests each event-loop
+ * turn serves, so equal offered load compares like with like.
+ *
+ * `npx tsx bench/gate-node.ts [--quick] [--rounds N] [--rate R] [--with-provider]` (builds the
+ * server like `npm run bench`).
  *
  * @module
  */
@@ -73,6 +77,7 @@ export async function runGateNode(
   serverPath: string,
   s: GateSettings,
   withProvider = false,
+  rate?: number,
 ): Promise<GateNodeFigures> {
   const child = startChild(serverPath);
   try {
@@ -85,7 +90,14 @@ export async function runGateNode(
     }>('gatePost', { withProvider });
     const probe = () => child.call<number>('cpu');
     const headers = { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' };
-    const target = (url: string) => ({ url, method: 'POST' as const, headers, body: BODY, probe });
+    const target = (url: string) => ({
+      url,
+      method: 'POST' as const,
+      headers,
+      body: BODY,
+      probe,
+      ...(rate === undefined ? {} : { rate }),
+    });
     const [nodeOpen, nodeGuarded, expressOpen, expressGuarded] = (
       await alternate(
         [
@@ -118,11 +130,17 @@ const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(entry).href) {
   const quick = process.argv.includes('--quick');
   const roundsAt = process.argv.indexOf('--rounds');
+  const rateAt = process.argv.indexOf('--rate');
   const rounds = roundsAt === -1 ? (quick ? 2 : 4) : Number(process.argv[roundsAt + 1]);
   const settings = { durationS: quick ? 2 : 4, connections: 16, rounds, warmupS: quick ? 1 : 2 };
   buildWorkers()
     .then((workers) =>
-      runGateNode(workers['http-server'], settings, process.argv.includes('--with-provider')),
+      runGateNode(
+        workers['http-server'],
+        settings,
+        process.argv.includes('--with-provider'),
+        rateAt === -1 ? undefined : Number(process.argv[rateAt + 1]),
+      ),
     )
     .then((f) => process.stdout.write(`${JSON.stringify(f)}\n`))
     .catch((err: unknown) => {
