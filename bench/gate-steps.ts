@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { parseAuthorizationHeader } from '../src/http/authorization-header.js';
 import { createBearerGateSteps } from '../src/http/bearer.js';
 import { contentTypeProblem, decodeJsonRpcBody } from '../src/http/json-rpc-body.js';
-import { introspectionCacheKey } from '../src/lib/hash-key.js';
+import { introspectionCacheKey, introspectionCacheKeyer } from '../src/lib/hash-key.js';
 import { silentLogger } from '../src/lib/logger.js';
 import type { SafeHttpClient } from '../src/ssrf/types.js';
 import { IntrospectionTokenVerifier } from '../src/verify/introspection/verifier.js';
@@ -74,6 +74,11 @@ export async function runGateSteps(n: number, rounds: number): Promise<Record<st
   });
   const header = [`Bearer ${TOKEN}`];
   const macKey = randomBytes(32);
+  const keyer = introspectionCacheKeyer(
+    'https://auth.example.com/token/introspection',
+    'bench',
+    'https://mcp.example.com/mcp',
+  );
   const material = JSON.stringify([
     'https://auth.example.com/token/introspection',
     'bench',
@@ -98,6 +103,7 @@ export async function runGateSteps(n: number, rounds: number): Promise<Record<st
         'https://mcp.example.com/mcp',
         TOKEN,
       ),
+    'introspectionCacheKeyer (per verifier)': () => keyer(TOKEN),
     'key: crypto.hash sha256 hex': () => hash('sha256', material, 'hex'),
     'key: crypto.hash sha256 base64': () => hash('sha256', material, 'base64'),
     'key: createHash sha256 hex': () => createHash('sha256').update(material).digest('hex'),
