@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBearerGateSteps } from '../../src/http/bearer.js';
 import { VERIFY_NOW, verifyNow } from '../../src/lib/verify-now.js';
 import type { CachedIntrospection, IntrospectionCache } from '../../src/verify/cache.js';
+import { CompositeTokenVerifier } from '../../src/verify/composite.js';
 import type { IntrospectionTokenVerifierOptions } from '../../src/verify/introspection/types.js';
 import { IntrospectionTokenVerifier } from '../../src/verify/introspection/verifier.js';
 import { type FaultyServer, json, startFaultyServer } from '../helpers/faulty-server.js';
@@ -134,6 +135,22 @@ describe('IntrospectionTokenVerifier [VERIFY_NOW]: the synchronous cache-hit pat
     const v = verifier({ cache: false });
     await v.verifyAccessToken('tok-f');
     expect(v[VERIFY_NOW]('tok-f')).toBeUndefined();
+  });
+
+  it('CompositeTokenVerifier passes it on to the verifier the token selects', async () => {
+    const v = verifier();
+    const jwt = {
+      verifyAccessToken: async () => {
+        throw new Error('not a JWT here');
+      },
+      verifyToken: async () => null,
+      close: async () => {},
+    };
+    const composite = new CompositeTokenVerifier({ jwt, introspection: v });
+    expect(composite[VERIFY_NOW]('tok-h')).toBeUndefined();
+    const viaPromise = await composite.verifyAccessToken('tok-h');
+    expect(composite[VERIFY_NOW]('tok-h')).toEqual(viaPromise);
+    expect(composite[VERIFY_NOW]('eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln')).toBeUndefined();
   });
 
   it('verifyNow() ignores verifiers without the method', () => {
