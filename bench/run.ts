@@ -14,6 +14,7 @@
  */
 
 import { pathToFileURL } from 'node:url';
+import { runGateNode } from './gate-node.js';
 import { runGateOverhead } from './gate-overhead.js';
 import { runFanIn } from './introspection-fan-in.js';
 import { runJwtVerify } from './jwt-verify.js';
@@ -95,6 +96,13 @@ async function main(): Promise<void> {
   const jwt = await runJwtVerify(quick ? 300 : 1000, quick ? 1 : 3);
   log(`jwt: ${JSON.stringify(jwt)}`);
   log('telemetry overhead (gate CPU per request, OpenTelemetry SDK registered vs not)');
+  log('gate CPU per request on node:http and Express (POST JSON-RPC, 4 contenders alternating)');
+  const gateNode = await runGateNode(workers['http-server'], {
+    ...settings.gate,
+    connections: 16,
+    rounds: quick ? 1 : 4,
+  });
+  log(`gate cpu ratio: ${JSON.stringify(gateNode.cpuRatio)}`);
   const telemetry = await runTelemetryOverhead(
     quick ? { requests: 20_000, rounds: 3 } : { requests: 100_000, rounds: 7 },
   );
@@ -113,7 +121,10 @@ async function main(): Promise<void> {
     const file = await writeReport(results);
     log(`wrote ${file}`);
   }
-  process.stdout.write(`${JSON.stringify({ ...summaryLine(results), jwt, telemetry })}\n`);
+  const gateCpuRatio = gateNode.cpuRatio;
+  process.stdout.write(
+    `${JSON.stringify({ ...summaryLine(results), jwt, telemetry, gateCpuRatio })}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -28,6 +28,8 @@ export interface LoadTarget {
   readonly body?: string;
   /** One bearer token per connection, round robin (instead of a fixed `authorization`). */
   readonly tokens?: readonly string[];
+  /** Requests per second over all connections (autocannon `overallRate`); unbounded when absent. */
+  readonly rate?: number;
 }
 
 /**
@@ -54,6 +56,7 @@ export async function loadRun(
           },
         }),
     ...(target.body === undefined ? {} : { body: target.body }),
+    ...(target.rate === undefined ? {} : { overallRate: target.rate }),
     connections,
     pipelining: 1,
     duration: durationS,

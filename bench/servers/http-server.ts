@@ -15,6 +15,7 @@ import {
   type IntrospectionCounts,
   startCountingIntrospection,
 } from './counting-introspection.js';
+import { startGateApps } from './node-apps.js';
 
 const closers: (() => Promise<void>)[] = [];
 let authServer: AuthServer | undefined;
@@ -80,6 +81,37 @@ serveCommands(
       const guarded = track(await startJsonApp(providerTarget(as)));
       const token = await as.issueToken({ scope: 'read', resource: guarded.url });
       return { open: open.url, protected: guarded.url, token };
+    },
+    /**
+     * The four apps of `bench/gate-node.ts`. By default they introspect at the counting server (plain
+     * `node:http`): the fixture `oidc-provider` runs an `AsyncLocalStorage`, and once it has served
+     * a request Node keeps promise hooks on for the whole process, which taxes every promise of
+     * the apps under test (`withProvider` measures that case: any app with an ALS, e.g. an
+     * OpenTelemetry context manager, pays it).
+     */
+    async gatePost(args: { withProvider?: boolean } = {}) {
+      const resource = 'https://mcp.bench.example/mcp';
+      let target: IntrospectionTarget;
+      let token: string;
+      if (args.withProvider === true) {
+        const as = await auth();
+        target = providerTarget(as);
+        token = await as.issueToken({ scope: 'read', resource });
+      } else {
+        const server = await countingServer(0);
+        server.audience = resource;
+        target = { endpoint: server.url, clientId: 'bench-rs', clientSecret: 'bench-secret' };
+        token = 'valid-k3Jq9vT2mX8pL5nR7sW1yB4dF6gH0jA2eC9uZ3oQ5iE';
+      }
+      const apps = await startGateApps(target, resource);
+      for (const app of Object.values(apps)) track(app);
+      return {
+        nodeOpen: apps.nodeOpen.url,
+        nodeGuarded: apps.nodeGuarded.url,
+        expressOpen: apps.expressOpen.url,
+        expressGuarded: apps.expressGuarded.url,
+        token,
+      };
     },
     async mcp(args: { tokens: number }) {
       const as = await auth();

@@ -6,59 +6,25 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750
  */
 
-import { protectedResourceMetadataUrl } from '../discovery/protected-resource.js';
-import { AuthflowError, invalidArg, TokenRejectedError } from '../errors.js';
-import { defaultLogger } from '../lib/logger.js';
+import { AuthflowError, TokenRejectedError } from '../errors.js';
 import { authOutcomeOf, countAuthOutcomes } from '../telemetry/gate.js';
 import { recordAuthRequest } from '../telemetry/metrics.js';
-import type { AuthInfo, AuthInfoVerifier, Clock, Logger } from '../types.js';
+import type { AuthInfo } from '../types.js';
 import { parseAuthorizationHeader } from './authorization-header.js';
+import { hasScopes, neededScopes, unexpired, verifiedNow } from './bearer-hit.js';
+import {
+  type BearerAuthOptions,
+  type ResolvedBearerAuthOptions,
+  resolveBearerAuthOptions,
+} from './bearer-options.js';
 import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
 import type { PresentedScheme } from './dpop/challenge.js';
-import { createDpopGate, type DpopGate } from './dpop/gate.js';
-import type { DpopOptions } from './dpop/options.js';
+import type { DpopGate } from './dpop/gate.js';
 import type { DpopRequestFields } from './dpop/request.js';
 import { McpHeaderMismatchError } from './json-rpc.js';
 import { checkRouting } from './modern-headers.js';
-import { resolveScopes } from './options.js';
-import { normalizePublicUrl } from './url.js';
 
-/** Options of every `requireBearerAuth` adapter. */
-export interface BearerAuthOptions {
-  /** Any SDK token verifier; `IntrospectionTokenVerifier` from this library fits. */
-  readonly verifier: AuthInfoVerifier & { readonly serverUrl?: unknown };
-  /** Scopes every request needs. @default [] */
-  readonly requiredScopes?: readonly string[];
-  /**
-   * Extra scopes per tool (`{ delete_task: ['tasks:write'] }`), checked from the JSON-RPC body of
-   * `tools/call` (single or batch) before the tool runs.
-   * @default {}
-   */
-  readonly toolScopes?: Readonly<Record<string, readonly string[]>>;
-  /**
-   * The RFC 9728 metadata URL put in every challenge.
-   * @default the path-inserted metadata URL of `serverUrl`, else of the verifier's `serverUrl`
-   */
-  readonly resourceMetadataUrl?: string;
-  /** Public URL of the MCP endpoint, used to derive `resourceMetadataUrl`. */
-  readonly serverUrl?: string;
-  /**
-   * Scopes named by a 403: `'cumulative'` (those needed plus those the token holds, so clients
-   * that replace their scopes keep them) or `'operation'` (only those needed).
-   * @default 'cumulative'
-   */
-  readonly scopeChallenge?: 'cumulative' | 'operation';
-  /** Clock for the expiry check, epoch ms. @default Date.now */
-  readonly now?: Clock;
-  /** Receives a record (never the token) when the verifier fails unexpectedly. */
-  readonly logger?: Logger;
-  /**
-   * DPoP sender-constrained tokens (RFC 9449): the `DPoP` scheme, proofs, replay and nonces.
-   * `htu` is checked against the origin of `serverUrl` (else the verifier's) plus the path.
-   * @default false
-   */
-  readonly dpop?: false | DpopOptions;
-}
+export type { BearerAuthOptions } from './bearer-options.js';
 
 /** What the gate looks at in one request (the DPoP fields matter only with `dpop` on). */
 export interface BearerRequest extends Partial<DpopRequestFields> {
@@ -78,8 +44,8 @@ export interface BearerRequest extends Partial<DpopRequestFields> {
   readonly mcpProtocolVersion?: string | undefined;
 }
 
-function routingOf(request: BearerRequest) {
-  return checkRouting(request.body, {
+function routingOf(request: Omit<BearerRequest, 'body'>, body: unknown) {
+  return checkRouting(body, {
     method: request.mcpMethod,
     name: request.mcpName,
     protocolVersion: request.mcpProtocolVersion,
@@ -94,85 +60,9 @@ export type BearerResult =
 /** The framework-free gate returned by {@link createBearerGate}. */
 export type BearerGate = (request: BearerRequest) => Promise<BearerResult>;
 
-interface ResolvedBearerAuthOptions {
-  readonly verifier: AuthInfoVerifier;
-  readonly requiredScopes: readonly string[];
-  readonly toolScopes: ReadonlyMap<string, readonly string[]>;
-  readonly resourceMetadataUrl: string | undefined;
-  readonly scopeChallenge: 'cumulative' | 'operation';
-  readonly now: Clock;
-  readonly logger: Logger;
-  readonly dpop: DpopGate | undefined;
-}
-
-function resolveToolScopes(value: unknown): ReadonlyMap<string, readonly string[]> {
-  if (value === undefined) return new Map();
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidArg('ERR_INVALID_ARG_TYPE', '"toolScopes" must be an object of scope arrays');
-  }
-  return new Map(
-    Object.entries(value).map(([tool, scopes]) => [tool, resolveScopes(scopes, 'toolScopes')]),
-  );
-}
-
-function publicServerUrl(options: BearerAuthOptions): string | undefined {
-  const fromVerifier = options.verifier.serverUrl;
-  return options.serverUrl ?? (typeof fromVerifier === 'string' ? fromVerifier : undefined);
-}
-
-function resolveMetadataUrl(options: BearerAuthOptions): string | undefined {
-  if (options.resourceMetadataUrl !== undefined) {
-    return normalizePublicUrl(options.resourceMetadataUrl, 'resourceMetadataUrl').href;
-  }
-  if (options.serverUrl !== undefined) return protectedResourceMetadataUrl(options.serverUrl);
-  const fromVerifier = options.verifier.serverUrl;
-  return typeof fromVerifier === 'string' ? protectedResourceMetadataUrl(fromVerifier) : undefined;
-}
-
-/**
- * Validates the gate options, applies defaults and returns a frozen copy.
- *
- * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` naming the bad option.
- */
-export function resolveBearerAuthOptions(options: BearerAuthOptions): ResolvedBearerAuthOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw invalidArg('ERR_INVALID_ARG_TYPE', '"options" must be an object');
-  }
-  if (typeof options.verifier?.verifyAccessToken !== 'function') {
-    throw invalidArg('ERR_INVALID_ARG_TYPE', '"verifier" must implement verifyAccessToken()');
-  }
-  const scopeChallenge = options.scopeChallenge ?? 'cumulative';
-  if (scopeChallenge !== 'cumulative' && scopeChallenge !== 'operation') {
-    throw invalidArg(
-      'ERR_INVALID_ARG_VALUE',
-      '"scopeChallenge" must be "cumulative" or "operation"',
-    );
-  }
-  if (options.now !== undefined && typeof options.now !== 'function') {
-    throw invalidArg('ERR_INVALID_ARG_TYPE', '"now" must be a function');
-  }
-  return Object.freeze({
-    verifier: options.verifier,
-    requiredScopes: resolveScopes(options.requiredScopes ?? [], 'requiredScopes'),
-    toolScopes: resolveToolScopes(options.toolScopes),
-    resourceMetadataUrl: resolveMetadataUrl(options),
-    scopeChallenge,
-    now: options.now ?? Date.now,
-    logger: options.logger ?? defaultLogger,
-    dpop: createDpopGate(options.dpop, publicServerUrl(options), options.now ?? Date.now),
-  });
-}
-
-function neededScopes(o: ResolvedBearerAuthOptions, tools: readonly string[]): string[] {
-  const needed = new Set(o.requiredScopes);
-  for (const tool of tools) for (const scope of o.toolScopes.get(tool) ?? []) needed.add(scope);
-  return [...needed];
-}
-
 async function verify(o: ResolvedBearerAuthOptions, token: string): Promise<AuthInfo> {
   const authInfo = await o.verifier.verifyAccessToken(token);
-  const { expiresAt } = authInfo;
-  if (expiresAt !== undefined && !(Number.isFinite(expiresAt) && expiresAt * 1000 > o.now())) {
+  if (!unexpired(authInfo, o.now())) {
     throw new TokenRejectedError('ERR_TOKEN_EXPIRED', 'The access token has expired');
   }
   return authInfo;
@@ -199,7 +89,7 @@ export interface BearerGateSteps {
 function refuse(
   o: ResolvedBearerAuthOptions,
   err: unknown,
-  needed: string[],
+  needed: readonly string[],
   scheme?: PresentedScheme,
 ): BearerResult {
   const context = {
@@ -214,8 +104,8 @@ function refuse(
   return { ok: false, response };
 }
 
-function checkScopes(o: ResolvedBearerAuthOptions, authInfo: AuthInfo, needed: string[]) {
-  if (needed.every((scope) => authInfo.scopes.includes(scope))) return undefined;
+function checkScopes(o: ResolvedBearerAuthOptions, authInfo: AuthInfo, needed: readonly string[]) {
+  if (hasScopes(authInfo, needed)) return undefined;
   const response = authErrorResponse(
     new AuthflowError('ERR_INSUFFICIENT_SCOPE', 'Insufficient scope'),
     {
@@ -228,10 +118,48 @@ function checkScopes(o: ResolvedBearerAuthOptions, authInfo: AuthInfo, needed: s
   return { ok: false, response } as const;
 }
 
-function oneStep(o: ResolvedBearerAuthOptions): BearerGate {
-  return async function bearerGate(request) {
-    const calls = routingOf(request);
-    const needed = neededScopes(o, calls.ok ? calls.tools : []);
+async function verifyThenCheck(
+  o: ResolvedBearerAuthOptions,
+  token: string,
+  needed: readonly string[],
+): Promise<BearerResult> {
+  try {
+    const authInfo = await verify(o, token);
+    return checkScopes(o, authInfo, needed) ?? { ok: true, authInfo };
+  } catch (err) {
+    return refuse(o, err, needed, 'bearer');
+  }
+}
+
+async function proveThenCheck(
+  o: ResolvedBearerAuthOptions,
+  dpop: DpopGate,
+  header: { readonly kind: 'bearer' | 'dpop'; readonly token: string },
+  request: Omit<BearerRequest, 'body'>,
+  needed: readonly string[],
+): Promise<BearerResult> {
+  try {
+    const jkt = await dpop.proof(header.kind, header.token, request);
+    const authInfo = dpop.bind(header.kind, jkt, await verify(o, header.token));
+    return checkScopes(o, authInfo, needed) ?? { ok: true, authInfo };
+  } catch (err) {
+    return refuse(o, err, needed, header.kind);
+  }
+}
+
+/**
+ * The gate's decision on the request's headers and `body`: at once (no promise) when the token's
+ * verdict is cached in memory or the headers alone refuse the request, else a promise.
+ */
+type Decide = (
+  request: Omit<BearerRequest, 'body'>,
+  body: unknown,
+) => BearerResult | Promise<BearerResult>;
+
+function oneStep(o: ResolvedBearerAuthOptions): Decide {
+  return function bearerGate(request, body) {
+    const calls = routingOf(request, body);
+    const needed = neededScopes(o.requiredScopes, o.toolScopes, calls.ok ? calls.tools : []);
     const header = parseAuthorizationHeader(request.authorization);
     try {
       if (header.kind === 'missing') {
@@ -243,9 +171,9 @@ function oneStep(o: ResolvedBearerAuthOptions): BearerGate {
         throw new AuthflowError('ERR_INVALID_REQUEST', "Expected the 'Bearer' scheme");
       }
       if (!calls.ok) throw new McpHeaderMismatchError(calls.id);
-      const jkt = await o.dpop?.proof(header.kind, header.token, request);
-      const verified = await verify(o, header.token);
-      const authInfo = o.dpop?.bind(header.kind, jkt, verified) ?? verified;
+      if (o.dpop !== undefined) return proveThenCheck(o, o.dpop, header, request, needed);
+      const authInfo = verifiedNow(o.verifier, header.token, o.now);
+      if (authInfo === undefined) return verifyThenCheck(o, header.token, needed);
       return checkScopes(o, authInfo, needed) ?? { ok: true, authInfo };
     } catch (err) {
       const scheme = header.kind === 'bearer' || header.kind === 'dpop' ? header.kind : undefined;
@@ -269,17 +197,26 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
     return result;
   };
   return {
-    async authenticate(request) {
-      const result = await gate({ ...request, body: undefined });
-      return result.ok ? result : counted(result);
+    authenticate(request) {
+      let result: BearerResult | Promise<BearerResult>;
+      try {
+        result = gate(request, undefined);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      if (result instanceof Promise) return result.then((r) => (r.ok ? r : counted(r)));
+      return Promise.resolve(result.ok ? result : counted(result));
     },
     authorize(authInfo, request) {
-      const calls = routingOf(request);
+      const calls = routingOf(request, request.body);
       if (!calls.ok) {
         return counted(refuse(o, new McpHeaderMismatchError(calls.id), [...o.requiredScopes]));
       }
       return counted(
-        checkScopes(o, authInfo, neededScopes(o, calls.tools)) ?? { ok: true, authInfo },
+        checkScopes(o, authInfo, neededScopes(o.requiredScopes, o.toolScopes, calls.tools)) ?? {
+          ok: true,
+          authInfo,
+        },
       );
     },
   };
@@ -300,5 +237,8 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1
  */
 export function createBearerGate(options: BearerAuthOptions): BearerGate {
-  return countAuthOutcomes<BearerRequest, BearerResult>(oneStep(resolveBearerAuthOptions(options)));
+  const decide = oneStep(resolveBearerAuthOptions(options));
+  return countAuthOutcomes<BearerRequest, BearerResult>(async function bearerGate(request) {
+    return decide(request, request.body);
+  });
 }

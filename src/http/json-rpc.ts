@@ -67,6 +67,10 @@ export function decodeRoutingHeader(value: string | undefined): string | undefin
  * `params.name`), in order, without duplicates.
  */
 export function calledTools(body: unknown): string[] {
+  if (!Array.isArray(body)) {
+    const name = isObject(body) && body.method === 'tools/call' ? nameOf(body) : undefined;
+    return typeof name === 'string' ? [name] : [];
+  }
   const tools = new Set<string>();
   for (const message of messagesOf(body)) {
     if (isObject(message) && message.method === 'tools/call') {

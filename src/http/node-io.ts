@@ -19,7 +19,11 @@ export function headerValues(req: IncomingMessage, name: string): string[] {
   const values: string[] = [];
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if ((raw[i] as string).toLowerCase() === name) values.push(raw[i + 1] as string);
+    const field = raw[i] as string;
+    // Only a field of the same length can match: no lower-cased copy of every other name.
+    if (field.length === name.length && (field === name || field.toLowerCase() === name)) {
+      values.push(raw[i + 1] as string);
+    }
   }
   return values;
 }

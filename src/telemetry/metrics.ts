@@ -123,9 +123,19 @@ const INTROSPECTION = attributeSets<VerificationResult>(ATTR.introspectionResult
   'error',
 ]);
 const JWKS = attributeSets<JwksFetchResult>(ATTR.jwksResult, ['ok', 'error']);
-const VERIFICATION = new Map<string, Attributes>();
+/** By method, then result, then cache result. */
+const VERIFICATION = new Map<string, Map<string, Map<string, Attributes>>>();
 /** Bounded: configured tool names × five levels × two verdicts. */
 const FRICTION = new Map<string, Attributes>();
+
+function level<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let next = map.get(key);
+  if (next === undefined) {
+    next = new Map();
+    map.set(key, next);
+  }
+  return next;
+}
 
 /** Counts one request decided by the bearer gate. @internal */
 export function recordAuthRequest(outcome: AuthOutcome): void {
@@ -149,15 +159,16 @@ export interface VerificationRecord {
 export function recordVerification(record: VerificationRecord): void {
   const tally = current()?.verifications;
   if (tally === undefined) return;
-  const key = `${record.method} ${record.result} ${record.cache}`;
-  let attributes = VERIFICATION.get(key);
+  // Looked up without building a string key: the hot path allocates nothing.
+  const byCache = level(level(VERIFICATION, record.method), record.result);
+  let attributes = byCache.get(record.cache);
   if (attributes === undefined) {
     attributes = Object.freeze({
       [ATTR.verificationMethod]: record.method,
       [ATTR.verificationResult]: record.result,
       [ATTR.cacheResult]: record.cache,
     });
-    VERIFICATION.set(key, attributes);
+    byCache.set(record.cache, attributes);
   }
   increment(tally, attributes);
 }

@@ -53,6 +53,22 @@ export async function observeVerification<T>(
   }
 }
 
+const HITS: Readonly<Record<VerificationMethod, VerificationRecord>> = {
+  introspection: Object.freeze({ method: 'introspection', result: 'active', cache: 'hit' }),
+  jwt: Object.freeze({ method: 'jwt', result: 'active', cache: 'hit' }),
+};
+
+/**
+ * Counts one verification answered from the verdict cache without a promise (the synchronous
+ * hit path): the same record {@link observeVerification} makes for an active cache hit.
+ *
+ * @param method - The verifier's method.
+ * @internal
+ */
+export function countCacheHit(method: VerificationMethod): void {
+  recordVerification(HITS[method]);
+}
+
 const RESULT_ACTIVE = Object.freeze({ [ATTR.introspectionResult]: 'active' });
 const RESULT_INACTIVE = Object.freeze({ [ATTR.introspectionResult]: 'inactive' });
 const RESULT_ERROR = Object.freeze({ [ATTR.introspectionResult]: 'error' });

@@ -93,6 +93,19 @@ const MEMORY_CACHE_OPTIONS: OptionKeys<MemoryIntrospectionCacheOptions> = {
   now: true,
 };
 
+/** The caches whose `get` returns the entry itself, never a promise. */
+const SYNCHRONOUS = new WeakSet<IntrospectionCache>();
+
+/**
+ * Whether `cache` is one of {@link createMemoryIntrospectionCache}'s, whose `get` answers at
+ * once: only those are read on the verifier's synchronous hit path (a shared store's `get` is
+ * I/O, and is never started there).
+ * @internal
+ */
+export function isSynchronousCache(cache: IntrospectionCache): boolean {
+  return SYNCHRONOUS.has(cache);
+}
+
 interface MemoryEntry {
   readonly value: CachedIntrospection;
   readonly expiresAtMs: number;
@@ -111,7 +124,7 @@ export function createMemoryIntrospectionCache(
   assertKnownKeys(options, MEMORY_CACHE_OPTIONS, 'createMemoryIntrospectionCache');
   const now = options.now ?? Date.now;
   const lru = new LRUCache<string, MemoryEntry>({ max: options.maxEntries ?? 10_000 });
-  return {
+  const cache: IntrospectionCache = {
     get(key) {
       const entry = lru.get(key);
       if (entry === undefined) return undefined;
@@ -126,4 +139,6 @@ export function createMemoryIntrospectionCache(
       lru.delete(key);
     },
   };
+  SYNCHRONOUS.add(cache);
+  return cache;
 }

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConcurrencyLimiter, SingleFlight } from '../../src/lib/cache-flight.js';
-import { introspectionCacheKey } from '../../src/lib/hash-key.js';
+import { introspectionCacheKey, introspectionCacheKeyer } from '../../src/lib/hash-key.js';
 import { createMemoryIntrospectionCache } from '../../src/verify/cache.js';
 
 function deferred<T>() {
@@ -82,6 +83,30 @@ describe('introspectionCacheKey', () => {
       introspectionCacheKey('https://as/i', 'r', 's","https://r/', 'tok'),
     ];
     expect(new Set(variants).size).toBe(variants.length);
+  });
+});
+
+describe('introspectionCacheKeyer', () => {
+  const b64token = fc.stringMatching(/^[A-Za-z0-9\-._~+/]+=*$/);
+  const field = fc.option(fc.string({ unit: 'binary' }), { nil: undefined });
+
+  it('gives the key of introspectionCacheKey for every b64token and every tuple', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), field, field, b64token, (e, c, r, token) => {
+        expect(introspectionCacheKeyer(e, c, r)(token)).toBe(introspectionCacheKey(e, c, r, token));
+      }),
+    );
+  });
+
+  it('gives different tokens different keys, whatever they hold', () => {
+    const key = introspectionCacheKeyer('https://as/i', 'rs', 'https://r/');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
+        fc.pre(a !== b);
+        expect(key(a)).not.toBe(key(b));
+      }),
+    );
+    expect(key('tok')).not.toContain('tok');
   });
 });
 

@@ -52,6 +52,11 @@ export type NodeBearerAuth = (
   res: ServerResponse,
 ) => Promise<NodeBearerAuthResult | undefined>;
 
+/** Unread bytes are never drained: the connection closes after the answer. */
+function closeIfUnread(req: IncomingMessage): Readonly<Record<string, string>> {
+  return hasBody(req) ? { Connection: 'close' } : {};
+}
+
 const TOO_LARGE = { error: 'invalid_request', error_description: 'The request body is too large' };
 
 /**
@@ -90,19 +95,17 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
       ...nodeDpopFields(req),
       mcpProtocolVersion: headerValue(req, 'mcp-protocol-version'),
     };
-    // Unread bytes are never drained: the connection closes after the answer.
-    const close: Record<string, string> = hasBody(req) ? { Connection: 'close' } : {};
     const first = await steps.authenticate(request);
     if (!first.ok) {
       const { status, headers, body } = first.response;
-      sendJson(res, status, { ...headers, ...close }, body);
+      sendJson(res, status, { ...headers, ...closeIfUnread(req) }, body);
       return undefined;
     }
     let body: unknown;
     if (req.method === 'POST') {
       const problem = contentTypeProblem(headerValues(req, 'content-type'));
       if (problem !== undefined) {
-        sendJson(res, 400, close, unreadableBody(problem).body);
+        sendJson(res, 400, closeIfUnread(req), unreadableBody(problem).body);
         return undefined;
       }
       const bytes = await readBodyBytes(req, maxBodyBytes);

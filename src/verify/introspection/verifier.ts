@@ -8,26 +8,32 @@
 
 import { IntrospectionUnavailableError, TokenRejectedError } from '../../errors.js';
 import { ConcurrencyLimiter, SingleFlight } from '../../lib/cache-flight.js';
-import { introspectionCacheKey } from '../../lib/hash-key.js';
+import { introspectionCacheKeyer } from '../../lib/hash-key.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
+import { VERIFY_NOW, type VerifiesNow } from '../../lib/verify-now.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
 import {
+  countCacheHit,
   observeIntrospection,
   observeVerification,
   type VerificationProbe,
 } from '../../telemetry/verification.js';
 import type { AuthInfo, AuthInfoVerifier } from '../../types.js';
-import type { CachedIntrospection, IntrospectionVerdict } from '../cache.js';
+import {
+  type CachedIntrospection,
+  type IntrospectionVerdict,
+  isSynchronousCache,
+} from '../cache.js';
 import { INTROSPECTION_CACHE_OPTIONS, INTROSPECTION_VERIFIER_OPTIONS } from '../option-keys.js';
 import { isWellFormedToken } from '../token-syntax.js';
 import { type AccessToken, type TokenVerifier, toAuthInfo } from '../verifier.js';
-import { judgeClaims, parseUrl, timeRejection } from './claims.js';
+import { errorName, MESSAGES, resourceUrl, toAccessToken } from './access-token.js';
+import { judgeClaims, timeRejection } from './claims.js';
 import { introspect } from './introspect.js';
 import { type ResolvedIntrospectionOptions, resolveIntrospectionOptions } from './options.js';
 import type { IntrospectionTokenVerifierOptions } from './types.js';
 
-type Accepted = Extract<IntrospectionVerdict, { ok: true }>;
 type Rejected = Extract<IntrospectionVerdict, { ok: false }>;
 
 /** A judged cache entry: the token to hand out (with its time claims) or the rejection. */
@@ -61,7 +67,7 @@ const NO_CLAIMS = Object.freeze({});
  * @see https://www.rfc-editor.org/rfc/rfc7662
  * @see https://www.rfc-editor.org/rfc/rfc8707
  */
-export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifier {
+export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifier, VerifiesNow {
   readonly #options: ResolvedIntrospectionOptions;
   readonly #http: SafeHttpClient;
   readonly #ownsHttp: boolean;
@@ -74,6 +80,7 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
    */
   readonly #judged = new WeakMap<CachedIntrospection, Judged>();
   readonly #authInfos = new WeakMap<AccessToken, AuthInfo>();
+  readonly #cacheKey: (token: string) => string;
 
   /**
    * @param options - see {@link IntrospectionTokenVerifierOptions}
@@ -96,6 +103,12 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
     this.#ownsHttp = httpClient === undefined;
     this.#http = httpClient ?? createSafeHttpClient({ allowLocalhost, allowPrivateNetwork });
     this.#limiter = new ConcurrencyLimiter(maxInFlight, maxQueued);
+    const { introspectionEndpoint, credentials, serverUrl, validateResource } = this.#options;
+    this.#cacheKey = introspectionCacheKeyer(
+      introspectionEndpoint,
+      credentials.clientId,
+      validateResource ? serverUrl : undefined,
+    );
   }
 
   /** The resource server URL tokens are checked against (`serverUrl`). */
@@ -114,7 +127,34 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
    *   (`ERR_INTROSPECTION_UNAVAILABLE`)
    */
   async verifyAccessToken(token: string): Promise<AuthInfo> {
-    const accessToken = await this.#verify(token);
+    return this.#authInfoOf(await this.#verify(token));
+  }
+
+  /**
+   * The cache-hit path without a promise (see `VerifiesNow`): the `AuthInfo` of a token whose
+   * accepted verdict is in the in-memory cache and still in time, else `undefined`.
+   * @internal
+   */
+  [VERIFY_NOW](token: string): AuthInfo | undefined {
+    const { cache, now } = this.#options;
+    if (cache === undefined || !isSynchronousCache(cache) || !isWellFormedToken(token)) {
+      return undefined;
+    }
+    const key = this.#cacheKey(token);
+    if (this.#flights.get(key) !== undefined) return undefined;
+    const entry = cache.get(key) as CachedIntrospection | undefined;
+    const nowMs = now();
+    if (entry === undefined || !(nowMs < entry.cachedUntilMs)) return undefined;
+    const judged = this.#judgedOf(token, entry);
+    if ('rejected' in judged || timeRejection(judged.exp, judged.nbf, nowMs) !== undefined) {
+      return undefined;
+    }
+    countCacheHit('introspection');
+    return this.#authInfoOf(judged.accessToken);
+  }
+
+  /** A fresh copy of the token's `AuthInfo` (built once per verified token). */
+  #authInfoOf(accessToken: AccessToken): AuthInfo {
     let authInfo = this.#authInfos.get(accessToken);
     if (authInfo === undefined) {
       authInfo = toAuthInfo(accessToken, resourceUrl(accessToken.resource));
@@ -152,23 +192,22 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
 
   async #check(token: string, probe: VerificationProbe): Promise<AccessToken> {
     if (!isWellFormedToken(token)) throw this.#reject('ERR_TOKEN_MALFORMED', 'syntax');
-    const { introspectionEndpoint, credentials, serverUrl, validateResource } = this.#options;
-    const key = introspectionCacheKey(
-      introspectionEndpoint,
-      credentials.clientId,
-      validateResource ? serverUrl : undefined,
-      token,
-    );
+    const key = this.#cacheKey(token);
     const entry = await this.#lookup(key, token, probe);
+    const judged = this.#judgedOf(token, entry);
+    if ('rejected' in judged) throw this.#reject(judged.rejected.code, judged.rejected.reason);
+    const late = timeRejection(judged.exp, judged.nbf, this.#options.now());
+    if (late !== undefined) throw this.#reject(late.code, late.reason);
+    return judged.accessToken;
+  }
+
+  #judgedOf(token: string, entry: CachedIntrospection): Judged {
     let judged = this.#judged.get(entry);
     if (judged === undefined) {
       judged = this.#judge(token, entry);
       this.#judged.set(entry, judged);
     }
-    if ('rejected' in judged) throw this.#reject(judged.rejected.code, judged.rejected.reason);
-    const late = timeRejection(judged.exp, judged.nbf, this.#options.now());
-    if (late !== undefined) throw this.#reject(late.code, late.reason);
-    return judged.accessToken;
+    return judged;
   }
 
   /** Judges an entry: its cached verdict, or (an entry without one) its claims, once. */
@@ -251,32 +290,4 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
     this.#options.logger.warn({ event: 'introspection_unavailable', reason });
     return new IntrospectionUnavailableError(message);
   }
-}
-
-const MESSAGES: Readonly<Record<TokenRejectedError['code'], string>> = {
-  ERR_TOKEN_MALFORMED: 'The access token is malformed',
-  ERR_TOKEN_INACTIVE: 'The access token is not active',
-  ERR_TOKEN_EXPIRED: 'The access token has expired',
-  ERR_TOKEN_AUDIENCE: 'The access token was not issued for this resource',
-};
-
-function errorName(err: unknown): string {
-  return err instanceof Error ? err.name : typeof err;
-}
-
-function toAccessToken(token: string, verdict: Accepted, entry: CachedIntrospection): AccessToken {
-  return Object.freeze({
-    token,
-    clientId: verdict.clientId,
-    scopes: Object.freeze([...verdict.scopes]),
-    expiresAt: verdict.exp ?? Math.floor(entry.cachedUntilMs / 1000),
-    resource: verdict.resource,
-    subject: verdict.subject,
-    issuer: verdict.issuer,
-    claims: entry.claims,
-  });
-}
-
-function resourceUrl(resource: string | undefined): URL | undefined {
-  return resource === undefined ? undefined : parseUrl(resource);
 }
