@@ -60,7 +60,7 @@ module.exports = {
     {
       name: 'sdk-only-in-sdk-entries',
       comment:
-        'The core imports neither MCP SDK line (DESIGN §6.3); only the /sdk-v1 and /sdk-v2 entries do, and the gateway\'s stdio bridge (loaded on demand by the CLI, never by the library entries).',
+        "The core imports neither MCP SDK line (DESIGN §6.3); only the /sdk-v1 and /sdk-v2 entries do, and the gateway's stdio bridge (loaded on demand by the CLI, never by the library entries).",
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/(sdk-v[12]\\.ts$|gateway/stdio/)' },
       to: { path: '(^|/)node_modules/@modelcontextprotocol/' },
