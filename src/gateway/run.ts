@@ -47,14 +47,17 @@ interface Closer {
   close(): Promise<void> | void;
 }
 
-async function connectRedis(url: string, logger: Logger): Promise<{ store: Store; quit: Closer }> {
+async function connectRedis(
+  config: GatewayConfig,
+  logger: Logger,
+): Promise<{ store: Store; quit: Closer }> {
   let Redis: typeof import('ioredis').Redis;
   try {
     ({ Redis } = await import('ioredis'));
   } catch {
     throw new GatewayConfigError('--redis', 'needs the ioredis package (npm install ioredis)');
   }
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const client = new Redis(config.redis as string, { lazyConnect: true, maxRetriesPerRequest: 1 });
   client.on('error', (err: Error) =>
     logger.warn({ event: 'gateway_redis_error', error: err.name }),
   );
@@ -64,7 +67,12 @@ async function connectRedis(url: string, logger: Logger): Promise<{ store: Store
     client.disconnect();
     throw new GatewayConfigError('--redis', 'cannot connect to the Redis server');
   }
-  const store = new RedisStore({ client, logger });
+  const prefix = config.redisKeyPrefix;
+  const store = new RedisStore({
+    client,
+    logger,
+    ...(prefix === undefined ? {} : { keyPrefix: prefix }),
+  });
   return { store, quit: { close: async () => void (await client.quit().catch(() => {})) } };
 }
 
@@ -111,7 +119,7 @@ export async function runGateway(
     for (const c of closers.reverse()) await c.close();
   };
   try {
-    const redis = config.redis === undefined ? undefined : await connectRedis(config.redis, logger);
+    const redis = config.redis === undefined ? undefined : await connectRedis(config, logger);
     if (redis) closers.push(redis.quit, redis.store);
     const friction = createFriction(config, redis?.store, logger);
     if (friction) closers.push(friction);

@@ -43,6 +43,7 @@ export const FIELDS = {
   upstreamHeader: { kind: 'repeat', item: /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*:/ },
   identityHeaders: { kind: 'bool' },
   redis: { kind: 'string' },
+  redisKeyPrefix: { kind: 'string' },
   allowLocalhost: { kind: 'bool' },
   maxBodyBytes: { kind: 'int' },
   upstreamTimeoutMs: { kind: 'int' },

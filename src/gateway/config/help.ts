@@ -32,6 +32,7 @@ Authorization:
   --tool-scope <tool>=<a,b>        extra scopes for one tool (repeatable)
   --friction <tool>=<rate>         friction for one tool, target share in (0, 1] (repeatable)
   --redis <url>                    share friction and introspection verdicts across replicas
+  --redis-key-prefix <p>           prefix of the gateway's Redis keys
 Upstream requests:
   --upstream-header "Name: value"  a header the gateway adds (its own credential; repeatable)
   --identity-headers               send X-Authflow-Subject, X-Authflow-Client-Id, X-Authflow-Scopes

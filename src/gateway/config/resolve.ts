@@ -65,6 +65,8 @@ export interface GatewayConfig {
   readonly upstreamHeaders: readonly (readonly [string, string])[];
   readonly identityHeaders: boolean;
   readonly redis: string | undefined;
+  /** Prefix of every Redis key (replicas sharing limits use the same one). */
+  readonly redisKeyPrefix: string | undefined;
   readonly allowLocalhost: boolean;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
@@ -209,6 +211,7 @@ function build(m: Merged, file: Readonly<Record<string, unknown>>): GatewayConfi
     upstreamHeaders: upstreamHeaders(headersField.value, headersField.label, IDENTITY_HEADERS),
     identityHeaders: m.bool('identityHeaders'),
     redis: m.str('redis')?.value,
+    redisKeyPrefix: m.str('redisKeyPrefix')?.value,
     allowLocalhost: m.bool('allowLocalhost'),
     maxBodyBytes: m.int('maxBodyBytes', GATEWAY_DEFAULTS.maxBodyBytes, 1, 2 ** 30),
     upstreamTimeoutMs: m.int('upstreamTimeoutMs', GATEWAY_DEFAULTS.upstreamTimeoutMs, 1, 2 ** 31),

@@ -23,7 +23,7 @@ const RESERVED_HEADERS = new Set([
   'proxy-connection',
 ]);
 
-/** An absolute `http:` or `https:` URL. */
+/** An absolute `http:` or `https:` URL, returned as written (an issuer is compared exactly). */
 export function httpUrl(value: string, field: string): string {
   let url: URL;
   try {
@@ -37,7 +37,7 @@ export function httpUrl(value: string, field: string): string {
   if (url.username !== '' || url.password !== '') {
     throw new GatewayConfigError(field, 'must not hold credentials');
   }
-  return url.href;
+  return value;
 }
 
 /** A whole number in `[min, max]`. */
