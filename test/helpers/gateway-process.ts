@@ -1,0 +1,69 @@
+/**
+ * The gateway's bin run as its own process from the sources (`node --import tsx src/cli.ts`),
+ * as an operator runs it: flags, `AUTHFLOW_*` environment, JSON logs on stderr, signals.
+ *
+ * @module
+ */
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A running gateway process. */
+export interface GatewayProcess {
+  readonly child: ChildProcess;
+  /** Every stderr line so far. */
+  readonly logs: string[];
+  /** Resolves the exit code once the process ended. */
+  readonly exited: Promise<number | null>;
+  kill(): Promise<void>;
+}
+
+/** Starts `mcp-authflow-resource gateway <argv>`; resolves once it logs `gateway_listening`. */
+export async function startGatewayProcess(
+  argv: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'gateway', ...argv], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const logs: string[] = [];
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  await new Promise<void>((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(
+      () => reject(new Error(`gateway did not start: ${logs.join('\n')}`)),
+      20_000,
+    );
+    child.stderr?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        logs.push(line);
+        if (line.includes('"gateway_listening"')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited ${code}: ${logs.join('\n')}`));
+    });
+  });
+  return {
+    child,
+    logs,
+    exited,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
