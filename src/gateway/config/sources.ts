@@ -85,13 +85,11 @@ function takeValue(argv: readonly string[], i: number, flag: string, inline?: st
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const settings: Partial<Record<FieldName, RawValue>> = {};
   let configFile: string | undefined;
-  let help = false;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    return { settings, configFile: undefined, help: true };
+  }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
     const inline = eq === -1 ? undefined : arg.slice(eq + 1);
@@ -118,7 +116,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       settings[name] = [...((settings[name] as string[] | undefined) ?? []), taken.value];
     } else settings[name] = scalar(spec, taken.value, flag);
   }
-  return { settings, configFile, help };
+  return { settings, configFile, help: false };
 }
 
 /**
