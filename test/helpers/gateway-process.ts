@@ -10,6 +10,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** tsx compiles the sources at start: slow on a loaded machine. */
+const START_TIMEOUT_MS = 60_000;
 
 /** A running gateway process. */
 export interface GatewayProcess {
@@ -21,12 +23,17 @@ export interface GatewayProcess {
   kill(): Promise<void>;
 }
 
-/** Starts `mcp-authflow-resource gateway <argv>`; resolves once it logs `gateway_listening`. */
+/**
+ * Starts `mcp-authflow-resource gateway <argv>` (from the sources, or from `compiled`, a built
+ * `src/cli.ts`); resolves once it logs `gateway_listening`.
+ */
 export async function startGatewayProcess(
   argv: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  compiled?: string,
 ): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'gateway', ...argv], {
+  const entry = compiled === undefined ? ['--import', 'tsx', 'src/cli.ts'] : [compiled];
+  const child = spawn(process.execPath, [...entry, 'gateway', ...argv], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -37,7 +44,7 @@ export async function startGatewayProcess(
     let buffered = '';
     const timer = setTimeout(
       () => reject(new Error(`gateway did not start: ${logs.join('\n')}`)),
-      20_000,
+      START_TIMEOUT_MS,
     );
     child.stderr?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();

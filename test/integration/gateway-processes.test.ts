@@ -30,7 +30,7 @@ beforeAll(async () => {
     jwtResources: (r) => r.endsWith('/mcp'),
   });
   everything = await startEverythingServer();
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   for (const p of processes) await p.kill();
@@ -94,13 +94,13 @@ describe('the gateway process', () => {
     expect(gateway.logs.some((l) => l.includes('"gateway_stopped"'))).toBe(true);
     await expect(fetch(new URL('/healthz', url))).rejects.toThrow();
     await client.close().catch(() => {});
-  }, 30_000);
+  }, 120_000);
 
   it('exits 2 naming the field for a bad value', async () => {
     await expect(startGatewayProcess(['--port', '70000'], env())).rejects.toThrow(
       /exited 2[\s\S]*--port: must be a whole number from 0 to 65535/,
     );
-  }, 30_000);
+  }, 120_000);
 });
 
 describeRedis('two gateway processes sharing Redis', () => {
@@ -144,5 +144,5 @@ describeRedis('two gateway processes sharing Redis', () => {
     } finally {
       for (const c of clients) await c.close().catch(() => {});
     }
-  }, 60_000);
+  }, 120_000);
 });
