@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
@@ -270,6 +273,38 @@ describe('failures mapped at the gateway', () => {
       expect(await res.json()).toMatchObject({ error: { code: -32603 } });
     } finally {
       await down.close();
+    }
+  });
+
+  it('an upstream that never answers → 504 after --upstream-timeout-ms', async () => {
+    const silent = createServer(() => {});
+    silent.listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}/mcp`;
+    const slow = await startGateway([
+      ...['--upstream', `http://127.0.0.1:${(silent.address() as AddressInfo).port}/mcp`],
+      ...['--public-url', url, '--port', String(port), '--upstream-timeout-ms', '300'],
+      ...['--issuer', as.issuer, '--allow-localhost'],
+    ]);
+    try {
+      const token = await as.issueToken({ scope: 'read', resource: url });
+      const started = Date.now();
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify(INITIALIZE),
+      });
+      expect(res.status).toBe(504);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    } finally {
+      await slow.close();
+      silent.closeAllConnections();
+      silent.close();
     }
   });
 
