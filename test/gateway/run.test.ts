@@ -45,7 +45,12 @@ describe('runGateway', () => {
 
   it('refuses what only fails when used, naming the field', async () => {
     const file = join(tmpdir(), `gateway-run-${process.pid}.json`);
-    writeFileSync(file, JSON.stringify({ toolConfigs: { rm: { targetRate: 0.5, ceiling: { limit: -1, windowMs: 0 } } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        toolConfigs: { rm: { targetRate: 0.5, ceiling: { limit: -1, windowMs: 0 } } },
+      }),
+    );
     expect(await refusal(['--config', file])).toBe('toolConfigs');
     expect(await refusal(['--redis', `redis://127.0.0.1:${await freePort()}`])).toBe('--redis');
     const stdio = loadGatewayConfig(['--stdio', 'srv', '--issuer', 'https://as'], {});
