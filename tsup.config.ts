@@ -10,7 +10,8 @@ const entry = {
 };
 
 export default defineConfig({
-  entry,
+  // The bin (`mcp-authflow-resource gateway`) is built, but has no declarations.
+  entry: { ...entry, cli: 'src/cli.ts' },
   format: ['esm'],
   target: 'node20',
   dts: { entry },

@@ -10,6 +10,8 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['src/**/*.ts'],
+      // The bin runs only as a child process (gateway-processes and tarball tests), out of v8's reach.
+      exclude: ['src/cli.ts'],
       reporter: ['text-summary'],
       // Ratchet: raise these as coverage grows; the goal is 100 % (STYLE.md §8).
       thresholds: { lines: 98, statements: 97, functions: 97, branches: 94 },

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark of DESIGN §5 in one run — gate overhead, MCP end to end,
  * introspection fan-in, token flood, friction decisions/s (memory and Redis, next to
- * rate-limiter-flexible) and memory per client. Writes the "Benchmarks" section of BENCHMARKS.md
+ * rate-limiter-flexible), memory per client, and the gateway against its upstream. Writes the "Benchmarks" section of BENCHMARKS.md
  * (between `<!-- bench:start -->` and `<!-- bench:end -->`) and prints a one-line JSON summary
  * last on stdout.
  *
@@ -16,6 +16,7 @@
 import { pathToFileURL } from 'node:url';
 import { runGateNode } from './gate-node.js';
 import { runGateOverhead } from './gate-overhead.js';
+import { runGatewayBench } from './gateway.js';
 import { runFanIn } from './introspection-fan-in.js';
 import { runJwtVerify } from './jwt-verify.js';
 import { buildWorkers } from './lib/build.js';
@@ -106,6 +107,16 @@ async function main(): Promise<void> {
   const telemetry = await runTelemetryOverhead(
     quick ? { requests: 20_000, rounds: 3 } : { requests: 100_000, rounds: 7 },
   );
+  log('gateway (tools/call through the gateway vs straight to server-everything, 32 in flight)');
+  const gateway =
+    workers['gateway-cli'] === undefined
+      ? undefined
+      : await runGatewayBench(workers['gateway-cli'], {
+          durationS: quick ? 2 : 5,
+          rounds: quick ? 1 : 3,
+          connections: 32,
+        });
+  log(`gateway: ${JSON.stringify(gateway)}`);
   const results: BenchResults = {
     machine: machineInfo(quick),
     settings,
@@ -123,7 +134,7 @@ async function main(): Promise<void> {
   }
   const gateCpuRatio = gateNode.cpuRatio;
   process.stdout.write(
-    `${JSON.stringify({ ...summaryLine(results), jwt, telemetry, gateCpuRatio })}\n`,
+    `${JSON.stringify({ ...summaryLine(results), jwt, telemetry, gateCpuRatio, gateway })}\n`,
   );
 }
 

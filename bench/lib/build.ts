@@ -28,7 +28,7 @@ const ENTRIES = {
 } as const;
 
 /** Optional entries compiled only when their source exists (work landing in parallel). */
-const OPTIONAL = { redis: 'src/redis.ts' } as const;
+const OPTIONAL = { redis: 'src/redis.ts', 'gateway-cli': 'src/cli.ts' } as const;
 
 /** Paths of the compiled entries. */
 export type BuiltWorkers = Record<keyof typeof ENTRIES, string> &

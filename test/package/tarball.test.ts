@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +45,7 @@ describe('the packed tarball', () => {
     for (const required of ['README.md', 'LICENSE', 'CHANGELOG.md', 'package.json']) {
       expect(paths).toContain(required);
     }
+    expect(paths).toContain('dist/cli.js');
     for (const entry of ['index', 'express', 'node', 'redis', 'sdk-v1', 'sdk-v2']) {
       expect(paths).toContain(`dist/${entry}.js`);
       expect(paths).toContain(`dist/${entry}.d.ts`);
@@ -64,12 +65,30 @@ describe('the packed tarball', () => {
     }
   });
 
-  it('declares no bin', () => {
+  it('declares the gateway bin; `npx mcp-authflow-resource gateway --help` works after a plain install', () => {
     const installed = JSON.parse(
       readFileSync(join(consumer, 'node_modules', pkg.name, 'package.json'), 'utf8'),
     ) as { bin?: unknown };
-    expect(installed.bin).toBeUndefined();
-  });
+    expect(installed.bin).toEqual({ 'mcp-authflow-resource': './dist/cli.js' });
+    // Nothing but the tarball: what `npm install mcp-authflow-resource` gives a user.
+    const plain = installConsumer('plain', packed.tarball, []);
+    const npx = (args: readonly string[]) =>
+      spawnSync('npx', ['--no', 'mcp-authflow-resource', ...args], {
+        cwd: plain,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, AUTHFLOW_CONFIG: '' },
+      });
+    const help = npx(['gateway', '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(
+      /^Usage: mcp-authflow-resource gateway \(--upstream <url> \| --stdio/,
+    );
+    expect(help.stdout).toContain('--tool-scope <tool>=<a,b>');
+    const bad = npx(['gateway', '--upstream', 'http://127.0.0.1:1/mcp', '--port', 'x']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--port: must be a whole number');
+  }, 240_000);
 
   it.each(specifiers)('imports %s with import and require', (specifier) => {
     const viaImport = node([

@@ -1,0 +1,115 @@
+/**
+ * Checks of single gateway setting values; each names the field it refuses.
+ *
+ * @module
+ * @internal
+ */
+
+import { GatewayConfigError } from './error.js';
+
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const TOOL_NAME = /^[A-Za-z0-9_./-]{1,128}$/;
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+/** Headers the proxy owns: framing, routing and the identity it sends itself. */
+const RESERVED_HEADERS = new Set([
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'proxy-connection',
+]);
+
+/** An absolute `http:` or `https:` URL, returned as written (an issuer is compared exactly). */
+export function httpUrl(value: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new GatewayConfigError(field, 'must be an absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new GatewayConfigError(field, 'must be an http: or https: URL');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new GatewayConfigError(field, 'must not hold credentials');
+  }
+  return value;
+}
+
+/** A whole number in `[min, max]`. */
+export function intIn(value: number, field: string, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new GatewayConfigError(field, `must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/** An RFC 6749 §3.3 scope token. */
+export function scope(value: string, field: string): string {
+  if (!SCOPE.test(value)) throw new GatewayConfigError(field, `"${value}" is not a valid scope`);
+  return value;
+}
+
+function splitPair(item: string, field: string, sep: string): [string, string] {
+  const at = item.indexOf(sep);
+  if (at <= 0) throw new GatewayConfigError(field, `"${item}" must look like name${sep}value`);
+  const name = item.slice(0, at).trim();
+  if (!TOOL_NAME.test(name)) throw new GatewayConfigError(field, `"${name}" is not a tool name`);
+  return [name, item.slice(at + 1).trim()];
+}
+
+/** `tool=a,b` items → `{ tool: ['a', 'b'] }`. */
+export function toolScopes(items: readonly string[], field: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const item of items) {
+    const [tool, list] = splitPair(item, field, '=');
+    const scopes = list
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
+    if (scopes.length === 0) throw new GatewayConfigError(field, `"${tool}" names no scope`);
+    out[tool] = [...new Set([...(out[tool] ?? []), ...scopes.map((s) => scope(s, field))])];
+  }
+  return out;
+}
+
+/** `tool=0.05` items → `{ tool: 0.05 }`, each rate in (0, 1]. */
+export function frictionRates(items: readonly string[], field: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) {
+    const [tool, text] = splitPair(item, field, '=');
+    const rate = /^\d*\.?\d+(e-?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
+    if (!(rate > 0 && rate <= 1)) {
+      throw new GatewayConfigError(field, `the target rate of "${tool}" must be in (0, 1]`);
+    }
+    out[tool] = rate;
+  }
+  return out;
+}
+
+/** `Name: value` items → pairs; refuses framing headers and the identity headers. */
+export function upstreamHeaders(
+  items: readonly string[],
+  field: string,
+  identity: readonly string[],
+): [string, string][] {
+  return items.map((item) => {
+    const at = item.indexOf(':');
+    const name = at === -1 ? '' : item.slice(0, at).trim();
+    const value = item.slice(at + 1).trim();
+    if (!TOKEN.test(name)) throw new GatewayConfigError(field, 'each must look like "Name: value"');
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower) || identity.includes(lower)) {
+      throw new GatewayConfigError(field, `"${name}" is set by the gateway itself`);
+    }
+    // Bytes outside visible ASCII and tab/space are refused: no header injection (RFC 9110 §5.5).
+    if (!/^[\t\x20-\x7E]*$/.test(value)) {
+      throw new GatewayConfigError(field, `the value of "${name}" holds forbidden characters`);
+    }
+    return [name, value];
+  });
+}
