@@ -5,7 +5,7 @@
  */
 
 import { invalidArg } from '../errors.js';
-import { VERIFY_NOW, type VerifiesNow, verifyNow } from '../lib/verify-now.js';
+import { VERIFY_NOW, verifyNow } from '../lib/verify-now.js';
 import type { AuthInfo, AuthInfoVerifier } from '../types.js';
 import { isJwtShaped } from './jwt/shape.js';
 import type { AccessToken, TokenVerifier } from './verifier.js';
@@ -52,7 +52,7 @@ function checkMember(value: unknown, name: string): CompositeMember {
  * @see https://www.rfc-editor.org/rfc/rfc9068
  * @see https://www.rfc-editor.org/rfc/rfc7662
  */
-export class CompositeTokenVerifier implements AuthInfoVerifier, TokenVerifier, VerifiesNow {
+export class CompositeTokenVerifier implements AuthInfoVerifier, TokenVerifier {
   readonly #jwt: CompositeMember;
   readonly #introspection: CompositeMember;
 

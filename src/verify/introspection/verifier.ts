@@ -10,7 +10,7 @@ import { IntrospectionUnavailableError, TokenRejectedError } from '../../errors.
 import { ConcurrencyLimiter, SingleFlight } from '../../lib/cache-flight.js';
 import { introspectionCacheKeyer } from '../../lib/hash-key.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
-import { VERIFY_NOW, type VerifiesNow } from '../../lib/verify-now.js';
+import { VERIFY_NOW } from '../../lib/verify-now.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
 import {
@@ -67,7 +67,7 @@ const NO_CLAIMS = Object.freeze({});
  * @see https://www.rfc-editor.org/rfc/rfc7662
  * @see https://www.rfc-editor.org/rfc/rfc8707
  */
-export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifier, VerifiesNow {
+export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifier {
   readonly #options: ResolvedIntrospectionOptions;
   readonly #http: SafeHttpClient;
   readonly #ownsHttp: boolean;
