@@ -50,7 +50,7 @@ interface Closer {
 async function connectRedis(
   config: GatewayConfig,
   logger: Logger,
-): Promise<{ store: Store; quit: Closer }> {
+): Promise<{ store: RedisStore; quit: Closer }> {
   let Redis: typeof import('ioredis').Redis;
   try {
     ({ Redis } = await import('ioredis'));
@@ -132,6 +132,7 @@ export async function runGateway(
       upstreamUrl: upstream.url,
       verifier,
       friction,
+      dpopReplayStore: redis?.store,
       logger,
     });
     const address = await gateway.listen(config.port, config.host);

@@ -13,7 +13,10 @@ import { requireBearerAuth } from '../adapters/node/bearer.js';
 import { createOAuthDiscoveryHandler } from '../adapters/node/discovery.js';
 import { createLoggingMiddleware } from '../adapters/node/middleware.js';
 import type { FrictionRegistry } from '../friction/registry.js';
+import type { DpopOptions } from '../http/dpop/options.js';
+import type { DpopReplayStore } from '../http/dpop/replay.js';
 import { sendJson } from '../http/node-io.js';
+import { trimTrailingSlashes } from '../http/path.js';
 import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
 import type { AuthInfoVerifier, Logger } from '../types.js';
 import { InFlight } from './drain.js';
@@ -49,6 +52,10 @@ export interface GatewayOptions {
   readonly shutdownTimeoutMs: number;
   /** Lets the metadata proxy reach an authorization server on loopback. */
   readonly allowLocalhost: boolean;
+  /** DPoP (RFC 9449): `'allowed'` or `'required'`; off when `undefined`. */
+  readonly dpop: 'allowed' | 'required' | undefined;
+  /** Where DPoP proof ids are remembered (a `RedisStore` shares them across replicas). */
+  readonly dpopReplayStore?: DpopReplayStore | undefined;
   readonly logger: Logger;
 }
 
@@ -65,11 +72,18 @@ function pathOf(url: string | undefined): string {
   const raw = url ?? '/';
   const query = raw.indexOf('?');
   const path = query === -1 ? raw : raw.slice(0, query);
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return path.length > 1 ? trimTrailingSlashes(path) : path;
 }
 
 function advertisedScopes(o: GatewayOptions): string[] {
   return [...new Set([...o.scopes, ...Object.values(o.toolScopes).flat()])];
+}
+
+function dpopOf(o: GatewayOptions): false | DpopOptions {
+  if (o.dpop === undefined) return false;
+  return o.dpopReplayStore === undefined
+    ? { mode: o.dpop }
+    : { mode: o.dpop, replayStore: o.dpopReplayStore };
 }
 
 function createMcpHandler(o: GatewayOptions, inFlight: InFlight) {
@@ -80,6 +94,7 @@ function createMcpHandler(o: GatewayOptions, inFlight: InFlight) {
     toolScopes: o.toolScopes,
     maxBodyBytes: o.maxBodyBytes,
     logger: o.logger,
+    dpop: dpopOf(o),
   });
   const target = { url: new URL(o.upstreamUrl), timeoutMs: o.upstreamTimeoutMs, logger: o.logger };
   const fixed = Object.fromEntries(o.upstreamHeaders.map(([name, value]) => [name, value]));
@@ -114,6 +129,7 @@ export function createGateway(o: GatewayOptions): Gateway {
     serverUrl: o.publicUrl,
     authorizationServers: o.authorizationServers,
     scopes: advertisedScopes(o),
+    ...(o.dpop === undefined ? {} : { dpop: { required: o.dpop === 'required' } }),
     httpClient: createSafeHttpClient({ allowLocalhost: o.allowLocalhost }),
     logger: o.logger,
   });

@@ -44,6 +44,7 @@ export const FIELDS = {
   identityHeaders: { kind: 'bool' },
   redis: { kind: 'string' },
   redisKeyPrefix: { kind: 'string' },
+  dpop: { kind: 'string' },
   allowLocalhost: { kind: 'bool' },
   maxBodyBytes: { kind: 'int' },
   upstreamTimeoutMs: { kind: 'int' },

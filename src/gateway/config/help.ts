@@ -31,7 +31,8 @@ Authorization:
   --scopes a,b                     scopes every request needs
   --tool-scope <tool>=<a,b>        extra scopes for one tool (repeatable)
   --friction <tool>=<rate>         friction for one tool, target share in (0, 1] (repeatable)
-  --redis <url>                    share friction and introspection verdicts across replicas
+  --dpop allowed|required          DPoP (RFC 9449): bound tokens need a proof / every token must be bound
+  --redis <url>                    share friction, introspection verdicts and DPoP proof ids across replicas
   --redis-key-prefix <p>           prefix of the gateway's Redis keys
 Upstream requests:
   --upstream-header "Name: value"  a header the gateway adds (its own credential; repeatable)

@@ -35,6 +35,7 @@ export const GATEWAY_DEFAULTS = {
 
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'bearer', 'none'] as const;
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+const DPOP_MODES = ['allowed', 'required'] as const;
 
 /** Where requests go: an HTTP upstream or a stdio command. */
 export type UpstreamTarget =
@@ -67,6 +68,8 @@ export interface GatewayConfig {
   readonly redis: string | undefined;
   /** Prefix of every Redis key (replicas sharing limits use the same one). */
   readonly redisKeyPrefix: string | undefined;
+  /** DPoP (RFC 9449) at the gate: `'allowed'`, `'required'`, or off (`undefined`). */
+  readonly dpop: (typeof DPOP_MODES)[number] | undefined;
   readonly allowLocalhost: boolean;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
@@ -212,6 +215,7 @@ function build(m: Merged, file: Readonly<Record<string, unknown>>): GatewayConfi
     identityHeaders: m.bool('identityHeaders'),
     redis: m.str('redis')?.value,
     redisKeyPrefix: m.str('redisKeyPrefix')?.value,
+    dpop: m.pick('dpop') === undefined ? undefined : oneOf(m.str('dpop'), DPOP_MODES, 'allowed'),
     allowLocalhost: m.bool('allowLocalhost'),
     maxBodyBytes: m.int('maxBodyBytes', GATEWAY_DEFAULTS.maxBodyBytes, 1, 2 ** 30),
     upstreamTimeoutMs: m.int('upstreamTimeoutMs', GATEWAY_DEFAULTS.upstreamTimeoutMs, 1, 2 ** 31),
