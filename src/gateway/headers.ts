@@ -10,7 +10,7 @@ import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { IDENTITY_HEADERS } from './identity.js';
 
 /** RFC 9110 §7.6.1 connection-specific headers, never forwarded either way. */
-const HOP_BY_HOP = new Set([
+const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-authenticate',
@@ -26,7 +26,7 @@ const HOP_BY_HOP = new Set([
  * The client's credentials: its access token and DPoP proof are for this gateway only; passing
  * them on is the token passthrough the MCP specification forbids.
  */
-const CLIENT_CREDENTIALS = new Set(['authorization', 'dpop', 'cookie']);
+const CLIENT_CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'dpop', 'cookie']);
 
 function connectionListed(headers: IncomingHttpHeaders): Set<string> {
   const value = headers.connection;

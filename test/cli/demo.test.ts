@@ -80,7 +80,7 @@ describe('mcp-authflow-resource demo', () => {
     expect(run.stdout).toContain('server on MCP SDK 2.x');
     expect(run.stdout).toMatch(/\(tools\/call add_task\) → 403\n/);
     expect(run.stdout).toContain('levels: NONE → LOW → MEDIUM → HIGH → BLOCKED');
-    expect(run.stdout).toContain('All 8 steps behaved as expected.');
+    expect(run.stdout).toContain('All 9 steps behaved as expected.');
   });
 
   it('refuses an unknown --sdk with the usage', async () => {

@@ -72,7 +72,7 @@ describe('README', () => {
     ['src/verify/jwt/types.ts', 'JwtVerdictCacheOptions', 'cache.'],
     ['src/discovery/endpoints.ts', 'OAuthDiscoveryOptions', ''],
     ['src/discovery/protected-resource.ts', 'ProtectedResourceMetadataBase', ''],
-    ['src/http/bearer.ts', 'BearerAuthOptions', ''],
+    ['src/http/bearer-options.ts', 'BearerAuthOptions', ''],
     ['src/friction/config.ts', 'ControllerConfig', ''],
     ['src/friction/config.ts', 'ToolFrictionConfig', ''],
     ['src/friction/config.ts', 'ToolGroupConfig', ''],

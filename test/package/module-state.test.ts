@@ -24,6 +24,16 @@ const KNOWN: Readonly<Record<string, string>> = {
     "the seed's initFriction(): public, ported 1:1 from the Python package; pass `registry`",
   'src/friction/with-friction.ts: patched':
     'a WeakSet marking tool objects already wrapped: state of each tool, never shared',
+  'src/friction/tool-handlers.ts: wrapped':
+    'a WeakSet marking handlers already wrapped: state of each handler, never shared',
+  'src/friction/wrappers.ts: refusals':
+    'a WeakSet marking the results friction produced: state of each result object',
+  'src/friction/decision.ts: IDLE_MESSAGES':
+    'memoised message per frozen resolved tool (derived data, weakly held)',
+  'src/friction/state.ts: UNWRITTEN':
+    'one frozen copy of the relief-only arrays per frozen resolved config (derived, weakly held)',
+  'src/verify/cache.ts: SYNCHRONOUS':
+    'a WeakSet branding the memory caches this module created: a fact about each cache object',
 };
 
 /** Module-scope declarations that can change: `let`, and `const` bound to a mutable collection. */

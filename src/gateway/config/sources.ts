@@ -31,8 +31,8 @@ export interface ParsedArgs {
   readonly help: boolean;
 }
 
-const TRUE = new Set(['true', '1', 'yes', 'on']);
-const FALSE = new Set(['false', '0', 'no', 'off']);
+const TRUE: ReadonlySet<string> = new Set(['true', '1', 'yes', 'on']);
+const FALSE: ReadonlySet<string> = new Set(['false', '0', 'no', 'off']);
 
 function scalar(spec: FieldSpec, text: string, field: string): string | number | boolean {
   if (spec.kind === 'int') {

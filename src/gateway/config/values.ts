@@ -11,7 +11,7 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const TOOL_NAME = /^[A-Za-z0-9_./-]{1,128}$/;
 const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 /** Headers the proxy owns: framing, routing and the identity it sends itself. */
-const RESERVED_HEADERS = new Set([
+const RESERVED_HEADERS: ReadonlySet<string> = new Set([
   'host',
   'connection',
   'content-length',
@@ -82,7 +82,7 @@ export function frictionRates(items: readonly string[], field: string): Record<s
   const out: Record<string, number> = {};
   for (const item of items) {
     const [tool, text] = splitPair(item, field, '=');
-    const rate = /^\d*\.?\d+(e-?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
+    const rate = /^(?:\d+(?:\.\d+)?|\.\d+)(?:e-?\d+)?$/i.test(text) ? Number(text) : Number.NaN;
     if (!(rate > 0 && rate <= 1)) {
       throw new GatewayConfigError(field, `the target rate of "${tool}" must be in (0, 1]`);
     }

@@ -12,9 +12,9 @@
 import { invalidArg } from '../../errors.js';
 
 /** The POSIX `<blank>`s and `<newline>` that separate words (the default `IFS`). */
-const SEPARATORS = new Set([' ', '\t', '\n']);
+const SEPARATORS: ReadonlySet<string> = new Set([' ', '\t', '\n']);
 /** Inside double quotes a backslash escapes only these (POSIX §2.2.3). */
-const DOUBLE_QUOTE_ESCAPES = new Set(['$', '`', '"', '\\', '\n']);
+const DOUBLE_QUOTE_ESCAPES: ReadonlySet<string> = new Set(['$', '`', '"', '\\', '\n']);
 
 function malformed(what: string, offset: number): TypeError {
   return invalidArg(
