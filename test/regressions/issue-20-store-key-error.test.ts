@@ -46,7 +46,19 @@ describeRedis('issue 20 (3): one bad key does not trip the whole store', () => {
   /** Makes the corrupt client's state exist, then finds its key (and empties it). */
   async function keyOf(registry: FrictionRegistry, keyPrefix: string): Promise<string> {
     await registry.checkAndRecord('corrupt-client', TOOL);
-    const [, keys] = await client.scan('0', 'MATCH', `${keyPrefix}*corrupt-client*`, 'COUNT', 1000);
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(
+        cursor,
+        'MATCH',
+        `${keyPrefix}*corrupt-client*`,
+        'COUNT',
+        1000,
+      );
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
     expect(keys).toHaveLength(1);
     await client.del(keys[0]!);
     return keys[0]!;
