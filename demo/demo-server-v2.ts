@@ -21,13 +21,14 @@ import {
   registerOAuthDiscoveryEndpoints,
   requireBearerAuth,
 } from '../src/express.js';
-import { FrictionRegistry, withFriction } from '../src/index.js';
+import { type FrictionRegistry, withFriction } from '../src/index.js';
 import {
   DEMO_SCOPES,
   DEMO_TOOL_SCOPES,
   type DemoServer,
   type DemoServerOptions,
-  demoFrictionOptions,
+  demoFriction,
+  demoHandle,
   demoVerifier,
   seedTasks,
 } from './demo-server.js';
@@ -87,8 +88,8 @@ export async function startDemoServerV2(options: DemoServerOptions): Promise<Dem
   const url = `http://127.0.0.1:${port}/mcp`;
   const verifier = demoVerifier(options, url);
   const tasks = seedTasks();
-  let registry = new FrictionRegistry(demoFrictionOptions(options.logger));
-  const mcp = toNodeHandler(createMcpHandler(() => buildMcpServer(tasks, registry)));
+  const friction = demoFriction(options.logger);
+  const mcp = toNodeHandler(createMcpHandler(() => buildMcpServer(tasks, friction.current())));
   const app = express();
   app.use(express.json());
   app.use(normalizePath());
@@ -108,23 +109,5 @@ export async function startDemoServerV2(options: DemoServerOptions): Promise<Dem
   app.all('/mcp', gate, (req: Request, res: Response) => mcp(req, res, req.body));
   app.use(mcpErrorHandler());
   httpServer.on('request', app);
-  return {
-    url,
-    tasks,
-    get registry() {
-      return registry;
-    },
-    resetFriction() {
-      void registry.close();
-      registry = new FrictionRegistry(demoFrictionOptions(options.logger));
-    },
-    async close() {
-      const closed = once(httpServer, 'close');
-      httpServer.close();
-      httpServer.closeAllConnections();
-      await closed;
-      await verifier.close();
-      await registry.close();
-    },
-  };
+  return demoHandle(httpServer, url, tasks, verifier, friction);
 }

@@ -9,7 +9,7 @@
  */
 
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -131,6 +131,50 @@ function buildMcpServer(tasks: Map<number, string>, registry: FrictionRegistry):
   return server;
 }
 
+/** The demo's friction registry, replaced by a fresh one on reset. */
+export interface DemoFriction {
+  current(): FrictionRegistry;
+  reset(): void;
+}
+
+/** Creates the demo's {@link DemoFriction}. */
+export function demoFriction(logger: Logger): DemoFriction {
+  let registry = new FrictionRegistry(demoFrictionOptions(logger));
+  return {
+    current: () => registry,
+    reset() {
+      void registry.close();
+      registry = new FrictionRegistry(demoFrictionOptions(logger));
+    },
+  };
+}
+
+/** The {@link DemoServer} handle of a listening demo server (either SDK line). */
+export function demoHandle(
+  httpServer: Server,
+  url: string,
+  tasks: Map<number, string>,
+  verifier: { close(): Promise<void> },
+  friction: DemoFriction,
+): DemoServer {
+  return {
+    url,
+    tasks,
+    get registry() {
+      return friction.current();
+    },
+    resetFriction: friction.reset,
+    async close() {
+      const closed = once(httpServer, 'close');
+      httpServer.close();
+      httpServer.closeAllConnections();
+      await closed;
+      await verifier.close();
+      await friction.current().close();
+    },
+  };
+}
+
 /**
  * The demo's verifier: RFC 9068 JWT access tokens checked with the issuer's keys, anything else
  * introspected (RFC 7662).
@@ -162,7 +206,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
   const url = `http://127.0.0.1:${port}/mcp`;
   const verifier = demoVerifier(options, url);
   const tasks = seedTasks();
-  let registry = new FrictionRegistry(demoFrictionOptions(options.logger));
+  const friction = demoFriction(options.logger);
   const app = createMcpExpressApp({ host: '127.0.0.1' });
   app.use(normalizePath());
   registerOAuthDiscoveryEndpoints(app, {
@@ -179,7 +223,7 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     logger: options.logger,
   });
   app.all('/mcp', gate, async (req: Request, res: Response) => {
-    const server = buildMcpServer(tasks, registry);
+    const server = buildMcpServer(tasks, friction.current());
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.on('close', () => {
       void transport.close();
@@ -189,23 +233,5 @@ export async function startDemoServer(options: DemoServerOptions): Promise<DemoS
     await transport.handleRequest(req, res, req.body);
   });
   httpServer.on('request', app);
-  return {
-    url,
-    tasks,
-    get registry() {
-      return registry;
-    },
-    resetFriction() {
-      void registry.close();
-      registry = new FrictionRegistry(demoFrictionOptions(options.logger));
-    },
-    async close() {
-      const closed = once(httpServer, 'close');
-      httpServer.close();
-      httpServer.closeAllConnections();
-      await closed;
-      await verifier.close();
-      await registry.close();
-    },
-  };
+  return demoHandle(httpServer, url, tasks, verifier, friction);
 }
