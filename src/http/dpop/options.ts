@@ -65,7 +65,13 @@ export interface ResolvedDpopOptions {
   readonly nonce: DpopNonceSource | undefined;
 }
 
-const KEYS: ReadonlySet<string> = new Set(['mode', 'algorithms', 'proofMaxAgeMs', 'replayStore', 'nonce']);
+const KEYS: ReadonlySet<string> = new Set([
+  'mode',
+  'algorithms',
+  'proofMaxAgeMs',
+  'replayStore',
+  'nonce',
+]);
 
 function positive(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;
