@@ -23,7 +23,7 @@ local function fresh()
     s.credit[i] = TBURST[i]; s.gate[i] = 0; s.closedAt[i] = 0
   end
   for g = 1, #GROUPS do s.groupEma[g] = 0; s.groupCredit[g] = GBURST[g] end
-  for i = 1, W do s.ring[i] = -1 end
+  s.ring = string.rep('\\0', W * RW)
   for c = 1, C do s.ceilLevel[c] = 0; s.ceilAt[c] = 0 end
   return s
 end

@@ -57,7 +57,7 @@ local function fresh()
   end
   for g = 1, #GROUPS do s.groupEma[g] = 0 end
   for c = 1, C do s.ceilLevel[c] = 0; s.ceilAt[c] = 0 end
-  for i = 1, W do s.ring[i] = -1 end
+  s.ring = string.rep('\\0', W * RW)
   return s
 end
 
@@ -213,7 +213,10 @@ const ADAPTIVE_FIELDS_LUA = `
       .. numArray(s.groupCredit) .. ',"gate":' .. numArray(s.gate) .. ',"closedAt":'
       .. numArray(s.closedAt)) or '')`;
 
-/** Reads a state of either controller (KEYS[1]) as `FrictionState` JSON, or nil when absent. */
+/**
+ * Reads a state of either controller (KEYS[1]; ARGV[1] = its ring width, see `ringWidth`,
+ * default 1) as `FrictionState` JSON, or nil when absent.
+ */
 export const STATE_READ_SCRIPT = `${LUA_PRELUDE}${encodeLua(ADAPTIVE_FIELDS_LUA)}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return false end

@@ -30,6 +30,7 @@ import {
   proportionalStepScript,
   STATE_READ_SCRIPT,
 } from './redis-friction-script.js';
+import { ringWidth } from './redis-lua-lib.js';
 import type {
   FrictionSaturation,
   FrictionStateStore,
@@ -37,6 +38,13 @@ import type {
   FrictionStepOutcome,
   FrictionStoreSpec,
 } from './types.js';
+
+/**
+ * Version of the stored state's layout, part of the fingerprint: a layout change moves states
+ * to new keys (those of an older version are never read and expire on their TTL). Layout 2
+ * stores the window ring as a byte string (`redis-lua-lib.ts`).
+ */
+const STATE_LAYOUT = 2;
 
 /** Most client keys remembered locally for `size`. */
 const MAX_KNOWN_CLIENTS = 10_000;
@@ -59,7 +67,7 @@ export function configFingerprint(cfg: ResolvedFrictionConfig, keyBy = 'clientId
     ...rest
   } = cfg;
   const keyed = cfg.controller === 'adaptive' ? { ...rest, adaptive } : rest;
-  const text = JSON.stringify({ ...keyed, keyBy });
+  const text = JSON.stringify({ ...keyed, keyBy, layout: STATE_LAYOUT });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
@@ -151,7 +159,7 @@ export class RedisFrictionStore implements FrictionStateStore {
   /** States are stored as MessagePack (exact doubles) and read back as JSON by a script. */
   async status(clientKey: string, nowMs: number): Promise<FrictionClientStatus | undefined> {
     const key = this.keyOf(clientKey);
-    const raw = await this.#cmds.evalScript(READ, [key], []);
+    const raw = await this.#cmds.evalScript(READ, [key], [String(ringWidth(this.#cfg))]);
     if (raw === null) return undefined;
     if (typeof raw !== 'string') throw badReply();
     let state: ReturnType<typeof assertState>;

@@ -112,11 +112,17 @@ local function validState(s)
   if type(others) ~= 'table' then return false end
   local no = #others
   for j = 1, no do if type(others[j]) ~= 'string' then return false end end
-  if not (numArr(s.otherCounts, no) and numArr(s.ring, W)) then return false end
+  if not numArr(s.otherCounts, no) then return false end
+  if type(s.ring) ~= 'string' or #s.ring ~= W * RW then return false end
   if not (isIndex(s.head, W) and isIndex(s.size, W + 1)) then return false end
-  for i = 1, W do
-    local x = s.ring[i]
-    if x ~= -1 and not isIndex(x, K + no) then return false end
+  if RW == 1 then
+    for i = 1, W, 4000 do
+      if math.max(string.byte(s.ring, i, math.min(W, i + 3999))) > K + no then return false end
+    end
+  else
+    for i = 1, W do
+      if ringGet(s, i) >= K + no then return false end
+    end
   end
   local total = 0
   for i = 1, K do total = total + s.counts[i] end

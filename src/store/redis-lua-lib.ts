@@ -92,9 +92,23 @@ export function luaNumbers(values: readonly number[]): string {
 
 /**
  * The sliding window of recent calls, shared by both controllers' scripts: a ring of tool slots
- * with per-tool counts (configured tools first, then the other tool names seen).
+ * with per-tool counts (configured tools first, then the other tool names seen). The ring is a
+ * byte string of `RW` bytes per slot (slot + 1, big-endian; 0 = empty), so a step reads and
+ * writes one slot instead of decoding and encoding `windowSize` numbers.
  */
 export const WINDOW_LUA = `
+local function ringGet(s, i)
+  if RW == 1 then return string.byte(s.ring, i) - 1 end
+  local a, b = string.byte(s.ring, 2 * i - 1, 2 * i)
+  return a * 256 + b - 1
+end
+
+local function ringSet(s, i, v)
+  local c
+  if RW == 1 then c = string.char(v + 1) else c = string.char(math.floor((v + 1) / 256), (v + 1) % 256) end
+  s.ring = string.sub(s.ring, 1, (i - 1) * RW) .. c .. string.sub(s.ring, i * RW + 1)
+end
+
 local function otherSlot(s, name)
   for j = 1, #s.others do if s.others[j] == name then return j end end
   return nil
@@ -109,7 +123,7 @@ end
 
 local function pushWindow(s, name, ti)
   if s.size == W then
-    local old = s.ring[s.head + 1]
+    local old = ringGet(s, s.head + 1)
     if old < K then
       s.counts[old + 1] = s.counts[old + 1] - 1
     else
@@ -138,10 +152,18 @@ local function pushWindow(s, name, ti)
     s.otherCounts[j] = s.otherCounts[j] + 1
     slot = K + j - 1
   end
-  s.ring[s.head + 1] = slot
+  ringSet(s, s.head + 1, slot)
   s.head = (s.head + 1) % W
 end
 `;
+
+/**
+ * Bytes per ring slot in a stored state: 1 while every slot value + 1 fits a byte, else 2
+ * (windows up to 65 535 slots with the tools).
+ */
+export function ringWidth(cfg: ResolvedFrictionConfig): 1 | 2 {
+  return cfg.tools.length + cfg.windowSize < 255 ? 1 : 2;
+}
 
 /** Key lifetimes baked into the script. */
 export interface FrictionScriptTtls {
@@ -168,6 +190,7 @@ local BUDGET = ${luaNumber(cfg.defaultBudget)}
 local SAT_T = ${luaNumber(cfg.saturationThreshold)}
 local SAT_W = ${luaNumber(cfg.saturationWindow)}
 local SAT_R = ${luaNumber(cfg.saturationReliefRate)}
+local RW = ${ringWidth(cfg)}
 local INDEX = {${index}}
 local TARGET = ${luaNumbers(tools.map((t) => t.targetRate))}
 local MINC = ${luaNumbers(tools.map((t) => t.minCost))}
@@ -204,6 +227,15 @@ end
  */
 export function encodeLua(extraFields = ''): string {
   return `
+local RW = tonumber(ARGV[1]) or 1
+local function ringArray(r)
+  local a = {}
+  for i = 1, #r / RW do
+    if RW == 1 then a[i] = string.byte(r, i) - 1
+    else a[i] = string.byte(r, 2 * i - 1) * 256 + string.byte(r, 2 * i) - 1 end
+  end
+  return a
+end
 local function encode(s)
   local others = {}
   for j = 1, #s.others do others[j] = cjson.encode(s.others[j]) end
@@ -213,7 +245,7 @@ local function encode(s)
     .. ',"friction":' .. numArray(s.friction) .. ',"ema":' .. numArray(s.ema)
     .. ',"target":' .. numArray(s.target) .. ',"satCount":' .. numArray(s.satCount)
     .. ',"satFlag":' .. numArray(s.satFlag) .. ',"groupEma":' .. numArray(s.groupEma)
-    .. ',"ring":' .. numArray(s.ring) .. ',"head":' .. num(s.head) .. ',"size":' .. num(s.size)
+    .. ',"ring":' .. numArray(ringArray(s.ring)) .. ',"head":' .. num(s.head) .. ',"size":' .. num(s.size)
     .. ',"counts":' .. numArray(s.counts) .. ',"others":[' .. table.concat(others, ',')
     .. '],"otherCounts":' .. numArray(s.otherCounts) .. ',"ceilLevel":' .. numArray(s.ceilLevel)
     .. ',"ceilAt":' .. numArray(s.ceilAt)${extraFields} .. '}'

@@ -93,11 +93,13 @@ describeRedis('Redis store guards: ceilings, corrupt state, clocks, keyBy', () =
 
   const corruptions: [string, (s: Record<string, unknown>) => void][] = [
     ['another version', (s) => (s.v = 2)],
-    ['a short ring', (s) => (s.ring = [-1])],
+    // The ring is a byte string, one byte per slot (slot + 1; 0 = empty).
+    ['a short ring', (s) => (s.ring = '\u0000')],
     ['a missing array', (s) => delete s.ema],
     ['a string in a numeric array', (s) => ((s.friction as unknown[])[0] = 'x')],
     ['counts that disagree with the window', (s) => (s.size = 3)],
-    ['a ring slot without a tool', (s) => ((s.ring as number[])[0] = 7)],
+    ['a ring slot without a tool', (s) => (s.ring = `\u0008${(s.ring as string).slice(1)}`)],
+    ['a ring that is not a string', (s) => (s.ring = [0])],
     ['a negative spent budget', (s) => (s.spent = -1)],
     ['no ceiling buckets', (s) => delete s.ceilLevel],
     ['a short credit', (s) => (s.credit = [])],
