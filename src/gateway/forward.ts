@@ -93,16 +93,8 @@ export function forward(
     upstream.on('response', (answer: IncomingMessage) => {
       clearTimeout(timer);
       res.writeHead(answer.statusCode ?? 502, clientResponseHeaders(answer.headers));
+      res.flushHeaders();
       answer.pipe(res);
-      // Headers go out with the first body chunk; a stream still silent after this turn of the
-      // event loop gets them alone, so the client sees the response start.
-      let started = false;
-      answer.once('data', () => {
-        started = true;
-      });
-      setImmediate(() => {
-        if (!started && !res.writableEnded && !res.destroyed) res.flushHeaders();
-      });
       answer.on('error', () => res.destroy());
       answer.on('end', () => done('ok'));
       res.on('close', () => {
