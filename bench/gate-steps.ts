@@ -11,13 +11,16 @@
 
 import { createHash, createHmac, hash, randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { parseAuthorizationHeader } from '../src/http/authorization-header.js';
 import { createBearerGateSteps } from '../src/http/bearer.js';
 import { contentTypeProblem, decodeJsonRpcBody } from '../src/http/json-rpc-body.js';
 import { introspectionCacheKey, introspectionCacheKeyer } from '../src/lib/hash-key.js';
 import { silentLogger } from '../src/lib/logger.js';
+import { VERIFY_NOW } from '../src/lib/verify-now.js';
 import type { SafeHttpClient } from '../src/ssrf/types.js';
 import { IntrospectionTokenVerifier } from '../src/verify/introspection/verifier.js';
+import { JwtTokenVerifier } from '../src/verify/jwt/verifier.js';
 import { median } from './lib/load.js';
 
 const TOKEN = 'Xq3v9Lw2bT8pZ1mK7nR4sY6uC0dF5gH2jA9eB3kL1oP7qW';
@@ -44,6 +47,33 @@ function fakeAuthorizationServer(): SafeHttpClient {
     request: async () => ({ status: 200, headers: { 'content-type': 'application/json' }, body }),
     close: async () => {},
   };
+}
+
+/** A `JwtTokenVerifier` whose key set is served in memory, and a token it accepts. */
+async function jwtFixture(): Promise<{ verifier: JwtTokenVerifier; token: string }> {
+  const issuer = 'https://auth.example.com';
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+  const token = await new SignJWT({ scope: 'read', client_id: 'bench' })
+    .setProtectedHeader({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' })
+    .setIssuer(issuer)
+    .setAudience('https://mcp.example.com/mcp')
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(privateKey);
+  const body = new TextEncoder().encode(JSON.stringify({ keys: [jwk] }));
+  const httpClient: SafeHttpClient = {
+    request: async () => ({ status: 200, headers: {}, body }),
+    close: async () => {},
+  };
+  const verifier = new JwtTokenVerifier({
+    issuer,
+    jwksUri: `${issuer}/jwks`,
+    serverUrl: 'https://mcp.example.com/mcp',
+    httpClient,
+    logger: silentLogger,
+  });
+  return { verifier, token };
 }
 
 /** CPU µs per call of `fn`, run `n` times (awaiting only when it returns a promise). */
@@ -73,6 +103,27 @@ export async function runGateSteps(n: number, rounds: number): Promise<Record<st
     logger: silentLogger,
   });
   const header = [`Bearer ${TOKEN}`];
+  const jwt = await jwtFixture();
+  const jwtSteps = createBearerGateSteps({
+    verifier: jwt.verifier,
+    requiredScopes: ['read'],
+    logger: silentLogger,
+  });
+  const jwtAsyncSteps = createBearerGateSteps({
+    verifier: { verifyAccessToken: (t: string) => jwt.verifier.verifyAccessToken(t) },
+    requiredScopes: ['read'],
+    logger: silentLogger,
+  });
+  const jwtHeader = [`Bearer ${jwt.token}`];
+  const jwtGate = async (gate: typeof jwtSteps) => {
+    const request = { authorization: jwtHeader, mcpMethod: undefined, mcpName: undefined };
+    const first = await gate.authenticate(request);
+    if (!first.ok) throw new Error(`refused ${first.response.status}`);
+    const body = decodeJsonRpcBody(BODY);
+    if (!body.ok) throw new Error('body');
+    const second = gate.authorize(first.authInfo, { ...request, body: body.value });
+    if (!second.ok) throw new Error('refused');
+  };
   const macKey = randomBytes(32);
   const keyer = introspectionCacheKeyer(
     'https://auth.example.com/token/introspection',
@@ -96,6 +147,10 @@ export async function runGateSteps(n: number, rounds: number): Promise<Record<st
       if (!second.ok) throw new Error('refused');
     },
     'verifyAccessToken (hit)': () => verifier.verifyAccessToken(TOKEN),
+    'gate authenticate+authorize (JWT)': () => jwtGate(jwtSteps),
+    'gate (JWT, promise path only)': () => jwtGate(jwtAsyncSteps),
+    'JWT verifyAccessToken (hit)': () => jwt.verifier.verifyAccessToken(jwt.token),
+    'JWT [VERIFY_NOW] (hit)': () => jwt.verifier[VERIFY_NOW](jwt.token),
     introspectionCacheKey: () =>
       introspectionCacheKey(
         'https://auth.example.com/token/introspection',
@@ -125,6 +180,7 @@ export async function runGateSteps(n: number, rounds: number): Promise<Record<st
     for (const name of names) runs[name]!.push(await cpuPerCall(cases[name]!, n));
   }
   await verifier.close();
+  await jwt.verifier.close();
   const out: Record<string, number> = {};
   for (const [name, values] of Object.entries(runs)) out[name] = Math.round(median(values) * 1000);
   return out;

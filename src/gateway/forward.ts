@@ -8,6 +8,7 @@
 
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { sendJson } from '../http/node-io.js';
 import type { Logger } from '../types.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
@@ -19,6 +20,18 @@ export interface ForwardTarget {
   /** Longest wait for the upstream's response headers, ms (then 504). */
   readonly timeoutMs: number;
   readonly logger: Logger;
+}
+
+/** `urlToHttpOptions(url)`, which `http.request(url, …)` would redo on every request. */
+const requestOptions = new WeakMap<URL, ReturnType<typeof urlToHttpOptions>>();
+
+function optionsOf(url: URL): ReturnType<typeof urlToHttpOptions> {
+  let options = requestOptions.get(url);
+  if (options === undefined) {
+    options = urlToHttpOptions(url);
+    requestOptions.set(url, options);
+  }
+  return options;
 }
 
 /** What was forwarded: `'ok'`, or the status the gateway answered itself. */
@@ -70,7 +83,7 @@ export function forward(
       clearTimeout(timer);
       resolve(outcome);
     };
-    const upstream = send(url, { method: req.method, headers });
+    const upstream = send({ ...optionsOf(url), method: req.method, headers });
     const timer = setTimeout(() => {
       target.logger.warn({ event: 'gateway_upstream_timeout', timeoutMs: target.timeoutMs });
       upstream.destroy();

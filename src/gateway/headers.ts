@@ -28,8 +28,11 @@ const HOP_BY_HOP: ReadonlySet<string> = new Set([
  */
 const CLIENT_CREDENTIALS: ReadonlySet<string> = new Set(['authorization', 'dpop', 'cookie']);
 
-function connectionListed(headers: IncomingHttpHeaders): Set<string> {
+const NONE: ReadonlySet<string> = new Set();
+
+function connectionListed(headers: IncomingHttpHeaders): ReadonlySet<string> {
   const value = headers.connection;
+  if (value === undefined || value === 'keep-alive') return NONE;
   const text = Array.isArray(value) ? value.join(',') : (value ?? '');
   return new Set(text.split(',').map((s) => s.trim().toLowerCase()));
 }

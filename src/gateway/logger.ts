@@ -13,14 +13,33 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type GatewayLogLevel = (typeof LEVELS)[number];
 
 /**
+ * A writer to stderr that joins the lines of one event-loop turn into one write (stderr to a
+ * pipe or file is a blocking system call per write), flushed after the turn and on exit.
+ */
+function batchedStderr(): (line: string) => void {
+  let pending = '';
+  const flush = (): void => {
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    process.stderr.write(text);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    if (pending === '') setImmediate(flush);
+    pending += line;
+  };
+}
+
+/**
  * Creates a JSON-lines logger writing records at `level` and above.
  *
  * @param level - The lowest level written.
- * @param write - Where lines go. @default stderr
+ * @param write - Where lines go. @default stderr, one write per event-loop turn
  */
 export function createJsonLogger(
   level: GatewayLogLevel,
-  write: (line: string) => void = (line) => process.stderr.write(line),
+  write: (line: string) => void = batchedStderr(),
 ): Logger {
   const min = LEVELS.indexOf(level);
   const at = (name: GatewayLogLevel) =>

@@ -17,9 +17,14 @@ import {
   jwtVerify,
 } from 'jose';
 import { TokenRejectedError, VerifierUnavailableError } from '../../errors.js';
+import { VERIFY_NOW } from '../../lib/verify-now.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
 import type { SafeHttpClient } from '../../ssrf/types.js';
-import { observeVerification, type VerificationProbe } from '../../telemetry/verification.js';
+import {
+  countCacheHit,
+  observeVerification,
+  type VerificationProbe,
+} from '../../telemetry/verification.js';
 import type { AuthInfo, AuthInfoVerifier } from '../../types.js';
 import { parseUrl } from '../introspection/claims.js';
 import { type AccessToken, type TokenVerifier, toAuthInfo } from '../verifier.js';
@@ -70,6 +75,7 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
   readonly #cache: VerdictCache | undefined;
   /** `serverUrl` parsed once: `AuthInfo.resource`. */
   readonly #serverUrl: URL | undefined;
+  readonly #authInfos = new WeakMap<AccessToken, AuthInfo>();
 
   /**
    * @param options - see {@link JwtTokenVerifierOptions}
@@ -115,11 +121,35 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
    * @throws `TokenRejectedError` or `VerifierUnavailableError` (see the class notes)
    */
   async verifyAccessToken(token: string): Promise<AuthInfo> {
-    const accessToken = await this.#verify(token);
-    const resource =
-      this.#serverUrl ??
-      (accessToken.resource === undefined ? undefined : parseUrl(accessToken.resource));
-    return toAuthInfo(accessToken, resource);
+    return this.#authInfoOf(await this.#verify(token));
+  }
+
+  /**
+   * The cache-hit path without a promise (see `VerifiesNow`): the `AuthInfo` of an accepted,
+   * unexpired verdict in the in-memory verdict cache, else `undefined`.
+   * @internal
+   */
+  [VERIFY_NOW](token: string): AuthInfo | undefined {
+    const cache = this.#cache;
+    if (cache === undefined || !isCompactJws(token)) return undefined;
+    const nowMs = this.#options.now();
+    const hit = cache.get(hash('sha256', token, 'base64url'), nowMs);
+    if (hit === undefined || !((hit.expiresAt as number) * 1000 > nowMs)) return undefined;
+    countCacheHit('jwt');
+    return this.#authInfoOf(hit);
+  }
+
+  /** A fresh `AuthInfo` for the token (built once per cached verdict, then copied). */
+  #authInfoOf(accessToken: AccessToken): AuthInfo {
+    const { resource } = accessToken;
+    const url = () => this.#serverUrl ?? (resource === undefined ? undefined : parseUrl(resource));
+    if (this.#cache === undefined) return toAuthInfo(accessToken, url());
+    let authInfo = this.#authInfos.get(accessToken);
+    if (authInfo === undefined) {
+      authInfo = toAuthInfo(accessToken, url());
+      this.#authInfos.set(accessToken, authInfo);
+    }
+    return { ...authInfo, scopes: [...authInfo.scopes], extra: { ...authInfo.extra } };
   }
 
   /**
