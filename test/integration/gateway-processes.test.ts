@@ -119,7 +119,9 @@ describeRedis('two gateway processes sharing Redis', () => {
       JSON.stringify({
         redis: REDIS_URL,
         redisKeyPrefix: prefix,
-        toolConfigs: { echo: { targetRate: 0.9, ceiling: { limit: 3, windowMs: 60_000 } } },
+        // A one-hour window: GCRA admits one more call every windowMs / limit, so a slow run must
+        // never earn a fourth call back while the eight calls are made.
+        toolConfigs: { echo: { targetRate: 0.9, ceiling: { limit: 3, windowMs: 3_600_000 } } },
       }),
     );
     const urls = [0, 1].map(() => '');
