@@ -17,21 +17,21 @@ import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 export interface ForwardTarget {
   /** The upstream MCP endpoint. */
   readonly url: URL;
+  /** `urlToHttpOptions(url)`, derived once ({@link forwardTarget}) rather than per request. */
+  readonly options: ReturnType<typeof urlToHttpOptions>;
   /** Longest wait for the upstream's response headers, ms (then 504). */
   readonly timeoutMs: number;
   readonly logger: Logger;
 }
 
-/** `urlToHttpOptions(url)`, which `http.request(url, …)` would redo on every request. */
-const requestOptions = new WeakMap<URL, ReturnType<typeof urlToHttpOptions>>();
-
-function optionsOf(url: URL): ReturnType<typeof urlToHttpOptions> {
-  let options = requestOptions.get(url);
-  if (options === undefined) {
-    options = urlToHttpOptions(url);
-    requestOptions.set(url, options);
-  }
-  return options;
+/** The {@link ForwardTarget} of an upstream URL, its request options derived once. */
+export function forwardTarget(
+  upstreamUrl: string,
+  timeoutMs: number,
+  logger: Logger,
+): ForwardTarget {
+  const url = new URL(upstreamUrl);
+  return { url, options: urlToHttpOptions(url), timeoutMs, logger };
 }
 
 /** What was forwarded: `'ok'`, or the status the gateway answered itself. */
@@ -83,7 +83,7 @@ export function forward(
       clearTimeout(timer);
       resolve(outcome);
     };
-    const upstream = send({ ...optionsOf(url), method: req.method, headers });
+    const upstream = send({ ...target.options, method: req.method, headers });
     const timer = setTimeout(() => {
       target.logger.warn({ event: 'gateway_upstream_timeout', timeoutMs: target.timeoutMs });
       upstream.destroy();

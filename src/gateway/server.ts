@@ -20,7 +20,7 @@ import { trimTrailingSlashes } from '../http/path.js';
 import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
 import type { AuthInfoVerifier, Logger } from '../types.js';
 import { InFlight } from './drain.js';
-import { forward } from './forward.js';
+import { forward, forwardTarget } from './forward.js';
 import { checkFriction } from './friction.js';
 import { identityHeaders } from './identity.js';
 
@@ -96,7 +96,7 @@ function createMcpHandler(o: GatewayOptions, inFlight: InFlight) {
     logger: o.logger,
     dpop: dpopOf(o),
   });
-  const target = { url: new URL(o.upstreamUrl), timeoutMs: o.upstreamTimeoutMs, logger: o.logger };
+  const target = forwardTarget(o.upstreamUrl, o.upstreamTimeoutMs, o.logger);
   const fixed = Object.fromEntries(o.upstreamHeaders.map(([name, value]) => [name, value]));
   return async function mcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     inFlight.track(res, req.method === 'GET');
