@@ -9,6 +9,7 @@
 
 import { CEILING_LUA, validateLua } from './redis-lua-guards.js';
 import { SATURATION_LUA, TTL_LUA, WINDOW_LUA } from './redis-lua-lib.js';
+import { COMMIT_LUA, STATE_IO_LUA } from './redis-state-io-lua.js';
 
 /** The fresh state (the layout of `FrictionState`) and the shared window bookkeeping. */
 const STATE_LUA = `
@@ -152,17 +153,9 @@ ${validateLua(true)}
 local key, name, mode = KEYS[1], ARGV[1], ARGV[3]
 local t = clampTime(tonumber(ARGV[2]))
 
--- Everything but the write, under pcall: a state that cannot be read, fails validation or
--- breaks the step is refused (reply {'corrupt'}), never replaced.
+${STATE_IO_LUA}
 local function step()
-  local raw = redis.call('GET', key)
-  local s, created = nil, 0
-  if raw then
-    s = cmsgpack.unpack(raw)
-    if not validState(s) then error('invalid state') end
-  else
-    s = fresh(); created = 1
-  end
+  local s, created = loadState(key)
   local ti = INDEX[name]
   local sat = {}
   local allowed = 1
@@ -180,25 +173,10 @@ local function step()
   local out = {created, allowed, v[1], #sat, num(t)}
   for j = 1, #cv do out[#out + 1] = cv[j] end
   for j = 2, #v do out[#out + 1] = v[j] end
-  for j = 1, #sat do
-    local i = sat[j]
-    out[#out + 1] = i - 1
-    out[#out + 1] = num(s.friction[i])
-    out[#out + 1] = num(s.target[i])
-  end
+  appendSaturation(out, s, sat)
   return {s, out}
 end
-
-local ok, res = pcall(step)
-if not ok then return {'corrupt'} end
-local s, out = res[1], res[2]
-if out[2] == 1 or out[1] == 1 then
-  redis.call('SET', key, cmsgpack.pack(s), 'PX', ttlOf(s))
-else
-  redis.call('PEXPIRE', key, ttlOf(s))
-end
-return out
-`;
+${COMMIT_LUA}`;
 
 /** The whole step body. */
 export const ADAPTIVE_STEP_LUA = `${STATE_LUA}${CONTROL_LUA}${MAIN_LUA}`;

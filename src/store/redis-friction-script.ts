@@ -26,6 +26,7 @@ import {
   TTL_LUA,
   WINDOW_LUA,
 } from './redis-lua-lib.js';
+import { COMMIT_LUA, STATE_IO_LUA } from './redis-state-io-lua.js';
 
 export type { FrictionScriptTtls } from './redis-lua-lib.js';
 
@@ -139,17 +140,9 @@ end
 local key, name, mode = KEYS[1], ARGV[1], ARGV[3]
 local t = clampTime(tonumber(ARGV[2]))
 
--- Everything but the write, under pcall: a state that cannot be read, fails validation or
--- breaks the step is refused (reply {'corrupt'}), never replaced.
+${STATE_IO_LUA}
 local function step()
-  local raw = redis.call('GET', key)
-  local s, created = nil, 0
-  if raw then
-    s = cmsgpack.unpack(raw)
-    if not validState(s) then error('invalid state') end
-  else
-    s = fresh(); created = 1
-  end
+  local s, created = loadState(key)
   local ti = INDEX[name]
   local d = decay(s, t)
   local sat = {}
@@ -173,25 +166,10 @@ local function step()
   end
   local out = {created, allowed, num(t), v[1], v[2], v[3], v[4], v[5], v[6]}
   for j = 1, #cv do out[#out + 1] = cv[j] end
-  for j = 1, #sat do
-    local i = sat[j]
-    out[#out + 1] = i - 1
-    out[#out + 1] = num(s.friction[i])
-    out[#out + 1] = num(s.target[i])
-  end
+  appendSaturation(out, s, sat)
   return {s, out}
 end
-
-local ok, res = pcall(step)
-if not ok then return {'corrupt'} end
-local s, out = res[1], res[2]
-if out[2] == 1 or out[1] == 1 then
-  redis.call('SET', key, cmsgpack.pack(s), 'PX', ttlOf(s))
-else
-  redis.call('PEXPIRE', key, ttlOf(s))
-end
-return out
-`;
+${COMMIT_LUA}`;
 
 /**
  * The proportional controller's step script for `cfg`. KEYS[1] = the client's state key;
