@@ -8,9 +8,6 @@
  * shrinks: delete a line when its edge is gone.
  */
 const KNOWN_CYCLES = [
-  // friction: state ↔ adaptive-state ↔ saturation; config ↔ adaptive-config; config → ceiling →
-  // decision → config (type-only). All go with the FrictionAlgorithm refactor.
-  '^src/friction/(state|adaptive-state|saturation|config|adaptive-config|ceiling|decision)\\.ts$',
   // verify: cache.ts ↔ introspection/types.ts (type-only).
   '^src/verify/(cache|introspection/types)\\.ts$',
 ];

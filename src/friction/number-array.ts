@@ -19,3 +19,12 @@ export function copied(values: readonly number[]): number[] {
   for (let i = 0; i < values.length; i++) out[i] = values[i]!;
   return out;
 }
+
+/** Whether `v` is an array of exactly `len` numbers, none of them NaN (a deserialised state). */
+export function isNumberArray(v: unknown, len: number): v is number[] {
+  return (
+    Array.isArray(v) &&
+    v.length === len &&
+    v.every((x) => typeof x === 'number' && !Number.isNaN(x))
+  );
+}

@@ -1,7 +1,7 @@
 /**
  * The `'adaptive'` controller's math over the plain {@link FrictionState} (its extra fields
- * `credit`, `groupCredit`, `gate`, `closedAt`). `state.ts` dispatches here when
- * `config.controller` is `'adaptive'`; the window, the EMAs, the budget and the result shape are
+ * `credit`, `groupCredit`, `gate`, `closedAt`), behind `adaptiveAlgorithm` (`algorithm.ts`
+ * here); the window, the EMAs, the budget and the result shape are
  * shared with the proportional controller.
  *
  * Per account (a tool, or a group with `pressureWeight > 0`) the credit is the integral of the
@@ -18,11 +18,11 @@
  * @internal
  */
 
-import type { ResolvedFrictionConfig } from './config.js';
-import { configuredResult, type FrictionResult } from './decision.js';
-import { copied, filled } from './number-array.js';
-import { detectSaturation } from './saturation.js';
-import type { LiveState } from './state.js';
+import { configuredResult, type FrictionResult } from '../decision.js';
+import { copied, filled } from '../number-array.js';
+import type { ResolvedFrictionConfig } from '../resolved-config.js';
+import { detectSaturation } from '../saturation.js';
+import type { LiveState } from '../state-layout.js';
 
 /** The adaptive controller's fields of a {@link FrictionState}. */
 export interface AdaptiveFields {
