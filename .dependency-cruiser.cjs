@@ -11,8 +11,6 @@ const KNOWN_CYCLES = [
   // verify: cache.ts ↔ introspection/types.ts (type-only).
   '^src/verify/(cache|introspection/types)\\.ts$',
 ];
-/** The registry's default store (`new MemoryStore()`): friction → store until it is injected. */
-const KNOWN_FRICTION_TO_STORE = '^src/store/memory\\.ts$';
 
 module.exports = {
   forbidden: [
@@ -37,7 +35,7 @@ module.exports = {
         'Friction owns its store port; src/store implements it (store → friction, never back).',
       severity: 'error',
       from: { path: '^src/friction/' },
-      to: { path: '^src/(verify|store)/', pathNot: KNOWN_FRICTION_TO_STORE },
+      to: { path: '^src/(verify|store)/' },
     },
     {
       name: 'lib-is-generic',
