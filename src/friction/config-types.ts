@@ -41,7 +41,7 @@ export interface ControllerConfig {
   readonly saturationReliefRate?: number;
   /**
    * The feedback loop: `'proportional'` (the Python package's, DESIGN §3.5) or `'adaptive'`
-   * (credit-based, rate-independent; see `adaptive-config.ts`). @default 'adaptive'
+   * (credit-based, rate-independent; see `adaptive/config.ts`). @default 'adaptive'
    */
   readonly controller?: FrictionControllerKind;
   /** Tuning of the `'adaptive'` controller. @default see {@link AdaptiveControllerOptions} */
