@@ -10,12 +10,12 @@
 
 import type { Clock } from '../types.js';
 import { ceilingLevels } from './ceiling.js';
+import { decayFactor } from './decay.js';
 import type { FrictionClientStatus, FrictionResult } from './decision.js';
 import {
   checkAndRecordState,
   checkState,
   createState,
-  decayFactor,
   type LiveState,
   peakFrictions,
   recordState,

@@ -17,9 +17,7 @@ import type { ResolvedFrictionConfig } from './resolved-config.js';
 import type { FrictionState, LiveState } from './state-layout.js';
 import { emptyRing, rawRate } from './window.js';
 
-export { decayFactor } from './decay.js';
 export type { FrictionState, LiveState, WindowRing } from './state-layout.js';
-export { rawRate } from './window.js';
 
 /** One shared (frozen, never written) empty array for configurations without ceilings. */
 const NO_CEILINGS = Object.freeze([]) as unknown as number[];

@@ -67,11 +67,14 @@ export function pushWindow(
   s.head = (s.head + 1) % cfg.windowSize;
 }
 
-/** Moves every configured tool's EMA share one step towards its window share. */
-export function updateEmas(cfg: ResolvedFrictionConfig, s: LiveState): void {
+/**
+ * Applies the time decay `d` to every configured tool's EMA share and moves it one step towards
+ * its window share (`d` = 1: no decay, the same value as without the product).
+ */
+export function updateEmas(cfg: ResolvedFrictionConfig, s: LiveState, d: number): void {
   const a = cfg.emaAlpha;
   const size = s.size;
   for (let i = 0; i < s.ema.length; i++) {
-    s.ema[i] = a * (s.counts[i]! / size) + (1 - a) * s.ema[i]!;
+    s.ema[i] = a * (s.counts[i]! / size) + (1 - a) * (s.ema[i]! * d);
   }
 }

@@ -26,14 +26,14 @@ function record(
   name: string,
   ti: number | undefined,
   t: number,
-  _d: number,
+  d: number,
   charge: boolean,
   onSaturation: ((toolIndex: number) => void) | undefined,
 ): void {
   adaptiveBeforeRecord(cfg, s, ti, t, charge);
   pushWindow(cfg, s, name, ti);
   s.n++;
-  updateEmas(cfg, s);
+  updateEmas(cfg, s, d);
   adaptiveAfterRecord(cfg, s, ti, t, onSaturation);
   if (s.lastT === null || t > s.lastT) s.lastT = t;
 }
@@ -53,8 +53,7 @@ export const adaptiveAlgorithm: FrictionAlgorithm<ResolvedFrictionConfig> = Obje
   createFields: (cfg: ResolvedFrictionConfig, s: LiveState): void => {
     Object.assign(s, createAdaptiveFields(cfg));
   },
-  check: (cfg: ResolvedFrictionConfig, s: LiveState, i: number, t: number) =>
-    adaptiveCheck(cfg, s, i, t),
+  check: adaptiveCheck,
   record,
   peaks: adaptivePeaks,
   restore: adaptiveRestore,
