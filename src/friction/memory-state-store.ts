@@ -67,6 +67,13 @@ export class MemoryFrictionStore implements FrictionStateStore {
   readonly #states = new Map<string, LiveState>();
   readonly #penalties = new Map<string, Penalty>();
   #mru: string | undefined;
+  /** Tools first saturated during the current step (a step is synchronous). */
+  #saturated: number[] | undefined;
+  /** Collects into {@link #saturated}; one function for every step, not one per call. */
+  readonly #onSaturation = (i: number): void => {
+    this.#saturated ??= [];
+    this.#saturated.push(i);
+  };
 
   constructor(spec: FrictionStoreSpec, maxPenalties: number) {
     this.#spec = spec;
@@ -108,18 +115,15 @@ export class MemoryFrictionStore implements FrictionStateStore {
       this.#states.set(clientKey, s);
     }
     this.#mru = clientKey;
-    let sat: number[] | undefined;
-    const onSat = (i: number) => {
-      sat ??= [];
-      sat.push(i);
-    };
+    this.#saturated = undefined;
     let result: FrictionResult;
     if (mode === 'check-and-record') {
-      result = checkAndRecordState(cfg, s, tool, t, onSat);
+      result = checkAndRecordState(cfg, s, tool, t, this.#onSaturation);
     } else {
-      recordState(cfg, s, tool, t, false, onSat);
+      recordState(cfg, s, tool, t, false, this.#onSaturation);
       result = checkState(cfg, s, tool, t);
     }
+    const sat = this.#saturated as number[] | undefined;
     const state = s;
     const saturated = sat?.map((i) => ({
       toolName: cfg.tools[i]!.name,
