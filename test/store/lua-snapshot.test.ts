@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { snapshotScripts } from './lua-snapshot-cases.js';
 
@@ -9,6 +9,11 @@ import { snapshotScripts } from './lua-snapshot-cases.js';
  * names them by). Regenerate only for an intended change of a script, and say so in the commit.
  */
 const FIXTURE = new URL('./fixtures/lua-scripts.json', import.meta.url);
+
+const LUA_DIR = new URL('../../src/store/lua/', import.meta.url);
+
+/** A splice point in a `.lua` file (`--[[extra fields]]`), replaced when the script is built. */
+const SPLICE = /--\[\[[a-z ]+\]\]/;
 
 const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex');
 
@@ -28,5 +33,21 @@ describe('Redis scripts are byte-for-byte the snapshot', () => {
 
   it('the configurations differ where the snapshot must see it', () => {
     expect(new Set(Object.values(expected)).size).toBe(Object.keys(expected).length);
+  });
+
+  it('every src/store/lua file is part of a script, and no splice point is left in one', () => {
+    const files = readdirSync(LUA_DIR).filter((f) => f.endsWith('.lua'));
+    expect(files.length).toBeGreaterThan(20);
+    const all = Object.values(scripts);
+    for (const file of files) {
+      const parts = readFileSync(new URL(file, LUA_DIR), 'utf8').split(SPLICE);
+      for (const part of parts) {
+        expect(
+          all.some((script) => script.includes(part.trimEnd())),
+          file,
+        ).toBe(true);
+      }
+    }
+    for (const script of all) expect(script).not.toMatch(SPLICE);
   });
 });
