@@ -66,6 +66,8 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
   /** `serverUrl` parsed once: `AuthInfo.resource`. */
   readonly #serverUrl: URL | undefined;
   readonly #authInfos = new WeakMap<AccessToken, AuthInfo>();
+  /** `#authInfoOf` bound once: `verifyAccessToken` makes no closure per call. */
+  readonly #toAuthInfo = (accessToken: AccessToken): AuthInfo => this.#authInfoOf(accessToken);
 
   /**
    * @param options - see {@link JwtTokenVerifierOptions}
@@ -115,8 +117,6 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
   verifyAccessToken(token: string): Promise<AuthInfo> {
     return this.#verify(token).then(this.#toAuthInfo);
   }
-
-  readonly #toAuthInfo = (accessToken: AccessToken): AuthInfo => this.#authInfoOf(accessToken);
 
   /**
    * The cache-hit path without a promise (see `VerifiesNow`): the `AuthInfo` of an accepted,
