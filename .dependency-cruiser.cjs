@@ -11,8 +11,6 @@ const KNOWN_CYCLES = [
   // friction: state ↔ adaptive-state ↔ saturation; config ↔ adaptive-config; config → ceiling →
   // decision → config (type-only). All go with the FrictionAlgorithm refactor.
   '^src/friction/(state|adaptive-state|saturation|config|adaptive-config|ceiling|decision)\\.ts$',
-  // verify: cache.ts ↔ introspection/types.ts (type-only).
-  '^src/verify/(cache|introspection/types)\\.ts$',
 ];
 /** The registry's default store (`new MemoryStore()`): friction → store until it is injected. */
 const KNOWN_FRICTION_TO_STORE = '^src/store/memory\\.ts$';
