@@ -19,4 +19,6 @@ export default defineConfig({
   // No source maps: the package ships the library's JavaScript and declarations only.
   sourcemap: false,
   splitting: true,
+  // The Redis scripts' Lua (src/store/lua/*.lua) is bundled as strings.
+  loader: { '.lua': 'text' },
 });

@@ -1,6 +1,16 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+/** `import text from './x.lua'`: the file's text, as tsup's `text` loader gives it in the build. */
+const luaText: Plugin = {
+  name: 'lua-text',
+  transform(code, id) {
+    if (!id.endsWith('.lua')) return null;
+    return { code: `export default ${JSON.stringify(code)};`, map: null };
+  },
+};
 
 export default defineConfig({
+  plugins: [luaText],
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],

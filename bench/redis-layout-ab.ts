@@ -5,7 +5,8 @@
  * `INFO commandstats` deltas (`evalsha` for the registry; every command for the limiter).
  * The baseline is another revision's `src` unpacked beside this file:
  * `mkdir -p bench/_old && git archive <rev> src | tar -x -C bench/_old`, then
- * `npx tsx bench/redis-layout-ab.ts [rounds]`. Other clients of the server add noise.
+ * `npx tsx --import ./scripts/lua-loader.mjs bench/redis-layout-ab.ts [rounds]`. Other clients
+ * of the server add noise.
  *
  * @module
  */

@@ -3,7 +3,8 @@
  * configuration (the 11 production tools + one group). Also times the state codec inside Redis
  * Lua (cmsgpack, as used, against JSON with exact `%.17g` numbers and plain cjson).
  *
- * Run: `REDIS_URL=redis://127.0.0.1:6379 npx tsx bench/redis-store.ts`
+ * Run:
+ * `REDIS_URL=redis://127.0.0.1:6379 npx tsx --import ./scripts/lua-loader.mjs bench/redis-store.ts`
  *
  * @module
  */

@@ -8,7 +8,7 @@
 
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { FrictionLevel } from '../src/index.js';
-import type { DemoFlowContext } from './demo-flow.js';
+import type { DemoFlowContext } from './demo-context.js';
 import { resultText } from './transcript.js';
 
 /** Upper bound on the spam loop (the demo's config blocks after about 27 calls). */

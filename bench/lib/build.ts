@@ -52,6 +52,7 @@ export async function buildWorkers(): Promise<BuiltWorkers> {
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    loader: { '.lua': 'text' },
     sourcemap: true,
     logLevel: 'warning',
   });

@@ -9,6 +9,14 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 
+/** Node flags that run a `.ts` child from the sources (tsx, plus `*.lua` imports as text). */
+const TSX = [
+  '--import',
+  'tsx',
+  '--import',
+  new URL('../../scripts/lua-loader.mjs', import.meta.url).href,
+];
+
 /** A message from parent to child. */
 export interface ChildRequest {
   readonly id: number;
@@ -42,7 +50,7 @@ export function startChild(modulePath: string | URL, execArgv: readonly string[]
   const profileDir = process.env.BENCH_CPU_PROF_DIR;
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child: ChildProcess = fork(file, [], {
-    execArgv: [...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), ...profile, ...execArgv],
+    execArgv: [...(file.endsWith('.ts') ? TSX : []), ...profile, ...execArgv],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   let next = 1;

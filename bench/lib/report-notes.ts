@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { BenchResults, TargetVerdict } from './report.js';
+import type { BenchResults, TargetVerdict } from './report-types.js';
 
 /** What the profile showed for a target, keyed by the target's name prefix. */
 const WHY_MISSED: Readonly<Record<string, string>> = {

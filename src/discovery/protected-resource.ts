@@ -10,10 +10,10 @@ import { resolveDpopAlgorithms } from '../http/dpop/options.js';
 import { resolveOptionalString, resolveScopes } from '../http/options.js';
 import { normalizePublicUrl } from '../http/url.js';
 
+export { protectedResourceMetadataUrl } from '../http/resource-metadata-url.js';
+
 /** The scopes advertised when none are configured (the Python package's default). */
 export const DEFAULT_SCOPES: readonly string[] = Object.freeze(['read']);
-
-const PRM_SUFFIX = '/.well-known/oauth-protected-resource';
 
 interface ProtectedResourceMetadataBase {
   /** The public URL of the MCP endpoint (`https://mcp.example.com/mcp`); trailing slashes dropped. */
@@ -97,22 +97,6 @@ export function resolveAuthorizationServers(options: {
   return Object.freeze(
     authorizationServers.map((url) => normalizePublicUrl(url, 'authorizationServers').href),
   );
-}
-
-/**
- * The RFC 9728 §3.1 well-known URL of a resource: `/.well-known/oauth-protected-resource`
- * inserted between the host and the path (`https://h/mcp` →
- * `https://h/.well-known/oauth-protected-resource/mcp`). Trailing slashes are dropped first.
- *
- * @param serverUrl - The public URL of the MCP endpoint.
- * @returns The absolute metadata URL.
- * @throws TypeError `ERR_INVALID_ARG_TYPE` / `ERR_INVALID_ARG_VALUE` for a value that is not an
- *   absolute http(s) URL without fragment or credentials.
- * @see https://www.rfc-editor.org/rfc/rfc9728#section-3.1
- */
-export function protectedResourceMetadataUrl(serverUrl: string): string {
-  const url = normalizePublicUrl(serverUrl, 'serverUrl');
-  return `${url.origin}${PRM_SUFFIX}${url.path}${url.search}`;
 }
 
 /**

@@ -6,13 +6,13 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750
  */
 
-import { protectedResourceMetadataUrl } from '../discovery/protected-resource.js';
 import { invalidArg } from '../errors.js';
 import { defaultLogger } from '../lib/logger.js';
 import type { AuthInfoVerifier, Clock, Logger } from '../types.js';
 import { createDpopGate, type DpopGate } from './dpop/gate.js';
 import type { DpopOptions } from './dpop/options.js';
 import { resolveScopes } from './options.js';
+import { protectedResourceMetadataUrl } from './resource-metadata-url.js';
 import { normalizePublicUrl } from './url.js';
 
 /** Options of every `requireBearerAuth` adapter. */

@@ -10,65 +10,28 @@
  * `math.ldexp` instead of bit access; every operation is an IEEE double operation in the same
  * order, so the results are identical (test/store/redis-lua.test.ts checks 100 000 arguments).
  *
+ * The static Lua of every script lives in `lua/*.lua`, imported as text (tsup's `text` loader,
+ * the plugin in `vitest.config.ts`, `scripts/lua-loader.mjs` for Node and tsx). TypeScript only
+ * generates the configuration locals and joins the parts with the blank lines they had as
+ * TypeScript strings, so each script is byte-for-byte what it was: same SHA-1 for `EVALSHA`
+ * (test/store/lua-snapshot.test.ts).
+ *
  * @module
  * @internal
  */
 
 import type { ResolvedFrictionConfig } from '../friction/config.js';
+import ENCODE from './lua/encode.lua';
+import PRELUDE from './lua/prelude.lua';
+import SATURATION from './lua/saturation.lua';
+import TTL from './lua/ttl.lua';
+import WINDOW from './lua/window.lua';
+
+/** Where `encode.lua` takes the `extraFields` of {@link encodeLua}. */
+const EXTRA_FIELDS = '--[[extra fields]]';
 
 /** `fexp(x)`: fdlibm `exp`, and `num(x)`: a number as a round-trip-exact string. */
-export const LUA_PRELUDE = `
-local FDL_A = math.ldexp(1 + 0x62E43 / 1048576, -2)
-local FDL_B = 1 + 0x0A2B2 / 1048576
-local FDL_C = math.ldexp(1, -28)
-local FDL_D = math.ldexp(1 + 0x62E42 / 1048576, 9)
-local function fexp(x)
-  if x ~= x then return x end
-  local ax = math.abs(x)
-  if ax >= FDL_D then
-    if x == math.huge then return x end
-    if x == -math.huge then return 0.0 end
-    if x > 7.09782712893383973096e+02 then return math.huge end
-    if x < -7.45133219101941108420e+02 then return 0.0 end
-  end
-  local hi, lo, k = 0.0, 0.0, 0
-  if ax >= FDL_A then
-    if ax < FDL_B then
-      if x == 1.0 then return 2.718281828459045 end
-      if x >= 0 then
-        hi = x - 6.93147180369123816490e-01; lo = 1.90821492927058770002e-10; k = 1
-      else
-        hi = x + 6.93147180369123816490e-01; lo = -1.90821492927058770002e-10; k = -1
-      end
-    else
-      local v = 1.44269504088896338700e+00 * x + (x >= 0 and 0.5 or -0.5)
-      if v >= 0 then k = math.floor(v) else k = math.ceil(v) end
-      hi = x - k * 6.93147180369123816490e-01
-      lo = k * 1.90821492927058770002e-10
-    end
-    x = hi - lo
-  elseif ax < FDL_C then
-    return 1.0 + x
-  end
-  local t = x * x
-  local c = x - t * (1.66666666666666019037e-01 + t * (-2.77777777770155933842e-03
-    + t * (6.61375632143793436117e-05 + t * (-1.65339022054652515390e-06
-    + t * 4.13813679705723846039e-08))))
-  if k == 0 then return 1.0 - ((x * c) / (c - 2.0) - x) end
-  local y = 1.0 - ((lo - (x * c) / (2.0 - c)) - hi)
-  if k >= -1021 then
-    if k == 1024 then return y * 2.0 * 8.988465674311579539e307 end
-    return y * math.ldexp(1, k)
-  end
-  return y * math.ldexp(1, k + 1000) * 9.33263618503218878990e-302
-end
-local function num(x) return string.format('%.17g', x) end
-local function numArray(a)
-  local p = {}
-  for i = 1, #a do p[i] = string.format('%.17g', a[i]) end
-  return '[' .. table.concat(p, ',') .. ']'
-end
-`;
+export const LUA_PRELUDE: string = `\n${PRELUDE}`;
 
 /** A finite or infinite number as a Lua expression that parses to exactly the same double. */
 export function luaNumber(value: number): string {
@@ -96,66 +59,7 @@ export function luaNumbers(values: readonly number[]): string {
  * byte string of `RW` bytes per slot (slot + 1, big-endian; 0 = empty), so a step reads and
  * writes one slot instead of decoding and encoding `windowSize` numbers.
  */
-export const WINDOW_LUA = `
-local function ringGet(s, i)
-  if RW == 1 then return string.byte(s.ring, i) - 1 end
-  local a, b = string.byte(s.ring, 2 * i - 1, 2 * i)
-  return a * 256 + b - 1
-end
-
-local function ringSet(s, i, v)
-  local c
-  if RW == 1 then c = string.char(v + 1) else c = string.char(math.floor((v + 1) / 256), (v + 1) % 256) end
-  s.ring = string.sub(s.ring, 1, (i - 1) * RW) .. c .. string.sub(s.ring, i * RW + 1)
-end
-
-local function otherSlot(s, name)
-  for j = 1, #s.others do if s.others[j] == name then return j end end
-  return nil
-end
-
-local function rawRate(s, name)
-  if s.size == 0 then return 0 end
-  local j = otherSlot(s, name)
-  if j == nil then return 0 end
-  return s.otherCounts[j] / s.size
-end
-
-local function pushWindow(s, name, ti)
-  if s.size == W then
-    local old = ringGet(s, s.head + 1)
-    if old < K then
-      s.counts[old + 1] = s.counts[old + 1] - 1
-    else
-      local j = old - K + 1
-      s.otherCounts[j] = s.otherCounts[j] - 1
-      if s.otherCounts[j] == 0 then s.others[j] = '' end
-    end
-  else
-    s.size = s.size + 1
-  end
-  local slot = ti
-  if ti ~= nil then
-    s.counts[ti + 1] = s.counts[ti + 1] + 1
-  else
-    local j = otherSlot(s, name)
-    if j == nil then
-      j = otherSlot(s, '')
-      if j == nil then
-        j = #s.others + 1
-        s.others[j] = name
-        s.otherCounts[j] = 0
-      else
-        s.others[j] = name
-      end
-    end
-    s.otherCounts[j] = s.otherCounts[j] + 1
-    slot = K + j - 1
-  end
-  ringSet(s, s.head + 1, slot)
-  s.head = (s.head + 1) % W
-end
-`;
+export const WINDOW_LUA: string = `\n${WINDOW}`;
 
 /**
  * Bytes per ring slot in a stored state: 1 while every slot value + 1 fits a byte, else 2
@@ -203,54 +107,14 @@ local PENALTY_MIN = ${luaNumber(ttl.penaltyMinFriction)}
 }
 
 /** Saturation relief (DESIGN §3.5 step 4), shared by both controllers' scripts. */
-export const SATURATION_LUA = `
-local function detectSaturation(s, sat)
-  if SAT_W <= 0 then return end
-  for i = 1, K do
-    local c = 0
-    if s.friction[i] >= SAT_T then c = s.satCount[i] + 1 end
-    s.satCount[i] = c
-    if c >= SAT_W then
-      if s.satFlag[i] == 0 then
-        s.satFlag[i] = 1
-        sat[#sat + 1] = i
-      end
-      s.target[i] = math.min(s.target[i] + SAT_R, 1)
-    end
-  end
-end
-`;
+export const SATURATION_LUA: string = `\n${SATURATION}`;
 
 /**
  * The Lua `encode(s)`: the state as `FrictionState` JSON with round-trip-exact numbers.
  * `extraFields` appends Lua concatenations of further fields (the adaptive controller's).
  */
 export function encodeLua(extraFields = ''): string {
-  return `
-local RW = tonumber(ARGV[1]) or 1
-local function ringArray(r)
-  local a = {}
-  for i = 1, #r / RW do
-    if RW == 1 then a[i] = string.byte(r, i) - 1
-    else a[i] = string.byte(r, 2 * i - 1) * 256 + string.byte(r, 2 * i) - 1 end
-  end
-  return a
-end
-local function encode(s)
-  local others = {}
-  for j = 1, #s.others do others[j] = cjson.encode(s.others[j]) end
-  local lastT = 'null'
-  if s.lastT ~= nil then lastT = num(s.lastT) end
-  return '{"v":1,"n":' .. num(s.n) .. ',"lastT":' .. lastT .. ',"spent":' .. num(s.spent)
-    .. ',"friction":' .. numArray(s.friction) .. ',"ema":' .. numArray(s.ema)
-    .. ',"target":' .. numArray(s.target) .. ',"satCount":' .. numArray(s.satCount)
-    .. ',"satFlag":' .. numArray(s.satFlag) .. ',"groupEma":' .. numArray(s.groupEma)
-    .. ',"ring":' .. numArray(ringArray(s.ring)) .. ',"head":' .. num(s.head) .. ',"size":' .. num(s.size)
-    .. ',"counts":' .. numArray(s.counts) .. ',"others":[' .. table.concat(others, ',')
-    .. '],"otherCounts":' .. numArray(s.otherCounts) .. ',"ceilLevel":' .. numArray(s.ceilLevel)
-    .. ',"ceilAt":' .. numArray(s.ceilAt)${extraFields} .. '}'
-end
-`;
+  return `\n${ENCODE.replace(EXTRA_FIELDS, () => extraFields)}`;
 }
 
 /**
@@ -258,21 +122,4 @@ end
  * penalty minimum, or a spent budget when budgeting is on), and at least the longest ceiling
  * window while a ceiling bucket is not empty — expiry must not erase what limits.
  */
-export const TTL_LUA = `
-local function ttlOf(s)
-  local ttl = CLIENT_TTL
-  if PENALTY_TTL > ttl then
-    local limited = BUDGET < math.huge and s.spent > 0
-    for i = 1, K do
-      if s.friction[i] >= PENALTY_MIN and s.friction[i] > 0 then limited = true end
-    end
-    if limited then ttl = PENALTY_TTL end
-  end
-  if CEIL_MAXWIN > ttl then
-    for c = 1, C do
-      if s.ceilLevel[c] > 0 then return CEIL_MAXWIN end
-    end
-  end
-  return ttl
-end
-`;
+export const TTL_LUA: string = `\n${TTL}`;

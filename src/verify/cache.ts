@@ -12,7 +12,7 @@ import { LRUCache } from 'lru-cache';
 import type { TokenErrorCode } from '../errors.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Clock } from '../types.js';
-import type { IntrospectionResponse } from './introspection/types.js';
+import type { IntrospectionResponse } from './introspection/response.js';
 
 /**
  * The verifier's judgement of an active introspection response, made once when the response

@@ -32,7 +32,10 @@ export async function startGatewayProcess(
   env: Readonly<Record<string, string>> = {},
   compiled?: string,
 ): Promise<GatewayProcess> {
-  const entry = compiled === undefined ? ['--import', 'tsx', 'src/cli.ts'] : [compiled];
+  const entry =
+    compiled === undefined
+      ? ['--import', 'tsx', '--import', './scripts/lua-loader.mjs', 'src/cli.ts']
+      : [compiled];
   const child = spawn(process.execPath, [...entry, 'gateway', ...argv], {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -136,6 +136,8 @@ function startReplica(keyPrefix: string) {
     [
       '--import',
       'tsx',
+      '--import',
+      './scripts/lua-loader.mjs',
       'test/helpers/redis-replica.ts',
       REDIS_URL,
       keyPrefix,

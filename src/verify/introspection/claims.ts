@@ -9,7 +9,7 @@
 import type { TokenErrorCode } from '../../errors.js';
 import type { IntrospectionVerdict } from '../cache.js';
 import { covers, looksLikeHttpUrl, normaliseResource } from './audience.js';
-import type { IntrospectionResponse } from './types.js';
+import type { IntrospectionResponse } from './response.js';
 
 /**
  * Most `aud` elements in an accepted response. Real tokens carry a handful; a response with

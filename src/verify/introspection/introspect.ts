@@ -10,7 +10,7 @@ import { IntrospectionUnavailableError, TokenRejectedError } from '../../errors.
 import type { SafeHttpClient, SafeHttpResponse } from '../../ssrf/types.js';
 import type { ResolvedIntrospectionOptions } from './options.js';
 import { buildIntrospectionRequest, classifyIntrospectionResponse } from './request.js';
-import type { IntrospectionResponse } from './types.js';
+import type { IntrospectionResponse } from './response.js';
 
 function codeOf(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;

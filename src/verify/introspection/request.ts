@@ -8,7 +8,8 @@
 
 import type { TokenErrorCode } from '../../errors.js';
 import type { SafeHttpResponse } from '../../ssrf/types.js';
-import type { ClientAuthMethod, IntrospectionResponse } from './types.js';
+import type { IntrospectionResponse } from './response.js';
+import type { ClientAuthMethod } from './types.js';
 
 /** Our credentials at the introspection endpoint. */
 export interface ClientCredentials {

@@ -1,5 +1,6 @@
 /**
- * Types of the RFC 7662 introspection verifier: its options and the wire response.
+ * Types of the RFC 7662 introspection verifier: its options (the wire response is in
+ * `response.ts`, where the introspection cache can use it without depending on the options).
  *
  * @module
  */
@@ -7,6 +8,8 @@
 import type { SafeHttpClient } from '../../ssrf/types.js';
 import type { Clock, Logger } from '../../types.js';
 import type { IntrospectionCacheOptions } from '../cache.js';
+
+export type { IntrospectionResponse } from './response.js';
 
 /**
  * How the verifier authenticates to the introspection endpoint.
@@ -18,24 +21,6 @@ import type { IntrospectionCacheOptions } from '../cache.js';
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'bearer' | 'none';
-
-/**
- * An RFC 7662 introspection response as received. Only `active: true` (the boolean) means an
- * active token.
- *
- * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.2
- */
-export interface IntrospectionResponse {
-  readonly active?: unknown;
-  readonly scope?: unknown;
-  readonly client_id?: unknown;
-  readonly exp?: unknown;
-  readonly nbf?: unknown;
-  readonly aud?: unknown;
-  readonly sub?: unknown;
-  readonly iss?: unknown;
-  readonly [claim: string]: unknown;
-}
 
 /** Options of `IntrospectionTokenVerifier`. */
 export interface IntrospectionTokenVerifierOptions {

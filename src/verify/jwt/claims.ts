@@ -37,6 +37,31 @@ export interface AudienceContext {
   readonly audience: readonly string[];
 }
 
+/** The `aud` element a token is accepted for, `undefined` (none needed) or `null` (rejected). */
+export type AudienceAcceptor = (aud: unknown) => string | undefined | null;
+
+/**
+ * The audience check for `ctx`, prepared once (see {@link acceptedAudience}): the exact values
+ * in a set, the `serverUrl` matcher normalising `serverUrl` at most once for its lifetime.
+ */
+export function audienceAcceptor(ctx: AudienceContext): AudienceAcceptor {
+  if (!ctx.validateResource) return (aud) => parseAudience(aud)[0];
+  const { serverUrl } = ctx;
+  const exact: ReadonlySet<string> = new Set(
+    serverUrl === undefined ? ctx.audience : [serverUrl, ...ctx.audience],
+  );
+  const matches = serverUrl === undefined ? undefined : resourceMatcher(serverUrl);
+  return (aud) => {
+    // Exact equality first: the common case needs no URL parsing.
+    if (typeof aud === 'string' && exact.has(aud)) return aud;
+    const audiences = parseAudience(aud);
+    const found =
+      audiences.find((value) => exact.has(value)) ??
+      (matches === undefined ? undefined : audiences.find(matches));
+    return found ?? null;
+  };
+}
+
 /**
  * The `aud` element the token is accepted for: with `validateResource`, one covering
  * `serverUrl` (RFC 8707 path-prefix rule) or equal to an `audience` value, else `null`
@@ -45,12 +70,5 @@ export interface AudienceContext {
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  */
 export function acceptedAudience(aud: unknown, ctx: AudienceContext): string | undefined | null {
-  const audiences = parseAudience(aud);
-  if (!ctx.validateResource) return audiences[0];
-  const { serverUrl, audience } = ctx;
-  // Exact equality first: the common case needs no URL parsing.
-  const found =
-    audiences.find((value) => value === serverUrl || audience.includes(value)) ??
-    (serverUrl === undefined ? undefined : audiences.find(resourceMatcher(serverUrl)));
-  return found ?? null;
+  return audienceAcceptor(ctx)(aud);
 }

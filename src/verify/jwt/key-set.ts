@@ -28,6 +28,9 @@ export interface KeySetContext extends FetchLimits {
 type LocalKeySet = ReturnType<typeof createLocalJWKSet>;
 type VerificationKey = Awaited<ReturnType<LocalKeySet>>;
 
+/** Most protected headers remembered per key set (an issuer signs with a handful). */
+const MAX_VERIFIED_HEADERS = 64;
+
 function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : err instanceof Error ? err.name : typeof err;
@@ -49,6 +52,10 @@ export class IssuerKeySet {
   readonly #issuer: string | undefined;
   #jwksUri: string | undefined;
   #keys: LocalKeySet | undefined;
+  /** Bumped whenever `#keys` is replaced. */
+  #generation = 0;
+  /** Keys that verified a signature, by the token's protected header segment (this generation). */
+  #verifiedKeys = new Map<string, VerificationKey>();
   #fetchedAtMs = Number.NEGATIVE_INFINITY;
   #attemptAtMs = Number.NEGATIVE_INFINITY;
   #failed = false;
@@ -85,6 +92,35 @@ export class IssuerKeySet {
     }
   }
 
+  /** Which set of keys is current: changes whenever the set is replaced. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /**
+   * The key that already verified a signature under this exact protected header (the token's
+   * first segment) with the current keys, without a promise; else `undefined` (then use
+   * {@link getKey}). Starts the background refresh when the set is older than its TTL, as
+   * {@link getKey} does.
+   */
+  verifiedKey(protectedHeader: string): VerificationKey | undefined {
+    if (this.#keys === undefined) return undefined;
+    if (this.#ctx.now() - this.#fetchedAtMs >= this.#ctx.jwksCacheTtlMs) {
+      this.#refreshInBackground();
+    }
+    return this.#verifiedKeys.get(protectedHeader);
+  }
+
+  /**
+   * Records that `key`, found by {@link getKey} while {@link generation} was `generation`,
+   * verified a signature under `protectedHeader`. Ignored when the keys were replaced meanwhile.
+   */
+  rememberVerified(protectedHeader: string, key: VerificationKey, generation: number): void {
+    if (generation !== this.#generation) return;
+    if (this.#verifiedKeys.size >= MAX_VERIFIED_HEADERS) this.#verifiedKeys.clear();
+    this.#verifiedKeys.set(protectedHeader, key);
+  }
+
   /**
    * Joins the fetch in flight, or starts one unless the last attempt is within the cooldown.
    * Resolves when usable keys are there (a success within the cooldown counts); throws
@@ -109,6 +145,8 @@ export class IssuerKeySet {
     const flight = this.#load().then(
       (keys) => {
         this.#keys = keys;
+        this.#generation++;
+        this.#verifiedKeys = new Map();
         this.#fetchedAtMs = this.#ctx.now();
         this.#failed = false;
       },

@@ -7,15 +7,7 @@
  */
 
 import { hash } from 'node:crypto';
-import {
-  type CryptoKey,
-  decodeJwt,
-  errors,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-  type JWTVerifyOptions,
-  jwtVerify,
-} from 'jose';
+import { decodeJwt, type JWTPayload } from 'jose';
 import { TokenRejectedError, VerifierUnavailableError } from '../../errors.js';
 import { VERIFY_NOW } from '../../lib/verify-now.js';
 import { createSafeHttpClient } from '../../ssrf/safe-http-client.js';
@@ -28,19 +20,14 @@ import {
 import type { AuthInfo, AuthInfoVerifier } from '../../types.js';
 import { parseUrl } from '../introspection/claims.js';
 import { type AccessToken, type TokenVerifier, toAuthInfo } from '../verifier.js';
-import { acceptedAudience, jwtClientId, jwtScopes } from './claims.js';
+import { bindIssuer, type IssuerBinding } from './binding.js';
+import { type AudienceAcceptor, audienceAcceptor, jwtClientId, jwtScopes } from './claims.js';
 import { IssuerKeySet } from './key-set.js';
 import { type ResolvedJwtOptions, resolveJwtOptions } from './options.js';
 import { REJECTION_MESSAGES, rejectionOf } from './rejection.js';
 import { isCompactJws } from './shape.js';
 import type { JwtTokenVerifierOptions } from './types.js';
 import { VerdictCache } from './verdict-cache.js';
-
-/** One accepted issuer: its key lookup and its jose options. */
-interface IssuerBinding {
-  readonly getKey: JWTVerifyGetKey;
-  readonly verifyOptions: JWTVerifyOptions;
-}
 
 /**
  * Verifies JWT access tokens (RFC 9068) with the issuer's keys, fetched through the SSRF-safe
@@ -72,10 +59,15 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
   readonly #bindings = new Map<string, IssuerBinding>();
   /** The one binding of a predicate issuer (its `jwksUri`). */
   readonly #shared: IssuerBinding | undefined;
+  /** The binding of the only exact issuer, when there is one (no `iss` read before the check). */
+  readonly #only: IssuerBinding | undefined;
+  readonly #acceptAudience: AudienceAcceptor;
   readonly #cache: VerdictCache | undefined;
   /** `serverUrl` parsed once: `AuthInfo.resource`. */
   readonly #serverUrl: URL | undefined;
   readonly #authInfos = new WeakMap<AccessToken, AuthInfo>();
+  /** `#authInfoOf` bound once: `verifyAccessToken` makes no closure per call. */
+  readonly #toAuthInfo = (accessToken: AccessToken): AuthInfo => this.#authInfoOf(accessToken);
 
   /**
    * @param options - see {@link JwtTokenVerifierOptions}
@@ -104,6 +96,8 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
       const keySet = new IssuerKeySet(ctx, { jwksUri: o.jwksUri as string });
       this.#shared = this.#bind(keySet, undefined);
     }
+    this.#only = o.issuers?.length === 1 ? this.#bindings.get(o.issuers[0] as string) : undefined;
+    this.#acceptAudience = audienceAcceptor(o);
     this.#cache = o.cache === undefined ? undefined : new VerdictCache(o.cache.maxEntries);
     this.#serverUrl = o.serverUrl === undefined ? undefined : parseUrl(o.serverUrl);
   }
@@ -120,8 +114,8 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
    * @returns `AuthInfo` with `expiresAt` (epoch seconds, the token's `exp`) and `resource`
    * @throws `TokenRejectedError` or `VerifierUnavailableError` (see the class notes)
    */
-  async verifyAccessToken(token: string): Promise<AuthInfo> {
-    return this.#authInfoOf(await this.#verify(token));
+  verifyAccessToken(token: string): Promise<AuthInfo> {
+    return this.#verify(token).then(this.#toAuthInfo);
   }
 
   /**
@@ -141,15 +135,18 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
 
   /** A fresh `AuthInfo` for the token (built once per cached verdict, then copied). */
   #authInfoOf(accessToken: AccessToken): AuthInfo {
-    const { resource } = accessToken;
-    const url = () => this.#serverUrl ?? (resource === undefined ? undefined : parseUrl(resource));
-    if (this.#cache === undefined) return toAuthInfo(accessToken, url());
+    if (this.#cache === undefined) return toAuthInfo(accessToken, this.#resourceOf(accessToken));
     let authInfo = this.#authInfos.get(accessToken);
     if (authInfo === undefined) {
-      authInfo = toAuthInfo(accessToken, url());
+      authInfo = toAuthInfo(accessToken, this.#resourceOf(accessToken));
       this.#authInfos.set(accessToken, authInfo);
     }
     return { ...authInfo, scopes: [...authInfo.scopes], extra: { ...authInfo.extra } };
+  }
+
+  /** `AuthInfo.resource`: `serverUrl`, else the accepted audience when it is a URL. */
+  #resourceOf({ resource }: AccessToken): URL | undefined {
+    return this.#serverUrl ?? (resource === undefined ? undefined : parseUrl(resource));
   }
 
   /**
@@ -174,85 +171,62 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
 
   #bind(keySet: IssuerKeySet, issuer: string | undefined): IssuerBinding {
     const { algorithms, tokenType, clockSkewMs } = this.#options;
-    const getKey: JWTVerifyGetKey = (header, jws) => {
-      // RFC 7515 §4.1.11: we understand no extension, so a token that requires one is refused.
-      if (header.crit !== undefined) throw this.#reject('ERR_TOKEN_MALFORMED', 'crit');
-      return keySet.getKey(header, jws);
-    };
-    const verifyOptions: JWTVerifyOptions = {
-      algorithms: [...algorithms],
-      requiredClaims: ['exp'],
-      clockTolerance: clockSkewMs / 1000,
-      ...(issuer !== undefined ? { issuer } : {}),
-      ...(tokenType === 'at+jwt' ? { typ: 'at+jwt' } : {}),
-    };
-    return { getKey, verifyOptions };
+    return bindIssuer(keySet, {
+      algorithms,
+      clockSkewMs,
+      issuer,
+      atJwt: tokenType === 'at+jwt',
+      onCrit: () => this.#reject('ERR_TOKEN_MALFORMED', 'crit'),
+    });
   }
 
   #verify(token: string): Promise<AccessToken> {
     return observeVerification('jwt', (probe) => this.#check(token, probe));
   }
 
-  async #check(token: string, probe: VerificationProbe): Promise<AccessToken> {
-    if (!isCompactJws(token)) throw this.#reject('ERR_TOKEN_MALFORMED', 'syntax');
+  /** Never throws: every failure is a rejected promise. */
+  #check(token: string, probe: VerificationProbe): Promise<AccessToken> {
+    if (!isCompactJws(token)) return Promise.reject(this.#reject('ERR_TOKEN_MALFORMED', 'syntax'));
     const cache = this.#cache;
-    const key = cache === undefined ? undefined : hash('sha256', token, 'base64url');
+    if (cache === undefined) return this.#verifyUncached(token);
+    const key = hash('sha256', token, 'base64url');
     const nowMs = this.#options.now();
-    if (key !== undefined) {
-      const hit = cache?.get(key, nowMs);
-      if (hit !== undefined) {
-        probe.cache = 'hit';
-        return hit;
+    const hit = cache.get(key, nowMs);
+    if (hit !== undefined) {
+      probe.cache = 'hit';
+      return Promise.resolve(hit);
+    }
+    return this.#verifyUncached(token).then((accessToken) => {
+      if (accessToken.expiresAt !== undefined) {
+        const ttlMs = (this.#options.cache as { ttlMs: number }).ttlMs;
+        cache.set(key, accessToken, Math.min(nowMs + ttlMs, accessToken.expiresAt * 1000), nowMs);
       }
-    }
-    const accessToken = await this.#verifyUncached(token);
-    if (key !== undefined && accessToken.expiresAt !== undefined) {
-      const untilMs = Math.min(
-        nowMs + (this.#options.cache?.ttlMs ?? 0),
-        accessToken.expiresAt * 1000,
-      );
-      cache?.set(key, accessToken, untilMs, nowMs);
-    }
-    return accessToken;
+      return accessToken;
+    });
   }
 
-  async #verifyUncached(token: string): Promise<AccessToken> {
-    const binding = this.#bindingFor(token);
-    const nowMs = this.#options.now();
-    const options = { ...binding.verifyOptions, currentDate: new Date(nowMs) };
-    let payload: JWTPayload;
+  /** Never throws: every failure is a rejected promise. */
+  #verifyUncached(token: string): Promise<AccessToken> {
+    let binding: IssuerBinding;
     try {
-      payload = (await jwtVerify(token, binding.getKey, options)).payload;
+      binding = this.#bindingFor(token);
     } catch (err) {
-      if (err instanceof errors.JWKSMultipleMatchingKeys) {
-        payload = await this.#verifyWithCandidates(token, err, options);
-      } else {
+      return Promise.reject(err);
+    }
+    const { now } = this.#options;
+    const nowMs = now();
+    // With the global clock jose's own `new Date()` reads the same time: no `currentDate` needed.
+    return binding.verify(token, now === Date.now ? undefined : new Date(nowMs)).then(
+      ({ payload }) => this.#toAccessToken(token, payload, nowMs),
+      (err: unknown) => {
         throw this.#rethrow(err);
-      }
-    }
-    return this.#toAccessToken(token, payload, nowMs);
-  }
-
-  /** No `kid` and several keys fit: try each (jose hands them over as an async iterator). */
-  async #verifyWithCandidates(
-    token: string,
-    err: errors.JWKSMultipleMatchingKeys,
-    options: JWTVerifyOptions,
-  ): Promise<JWTPayload> {
-    let last: unknown = err;
-    for await (const key of err as unknown as AsyncIterable<CryptoKey>) {
-      try {
-        return (await jwtVerify(token, key, options)).payload;
-      } catch (attempt) {
-        last = attempt;
-      }
-    }
-    throw this.#rethrow(last);
+      },
+    );
   }
 
   #bindingFor(token: string): IssuerBinding {
-    const { issuers, issuerMatches } = this.#options;
-    if (issuers?.length === 1) return this.#bindings.get(issuers[0] as string) as IssuerBinding;
+    if (this.#only !== undefined) return this.#only;
+    const { issuerMatches } = this.#options;
     let iss: unknown;
     try {
       iss = decodeJwt(token).iss;
@@ -262,9 +236,7 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
     if (typeof iss !== 'string' || !issuerMatches(iss)) {
       throw this.#reject('ERR_TOKEN_INACTIVE', 'issuer');
     }
-    const binding = this.#shared ?? (this.#bindings.get(iss) as IssuerBinding);
-    if (binding !== this.#shared) return binding;
-    return { ...binding, verifyOptions: { ...binding.verifyOptions, issuer: iss } };
+    return this.#shared?.withIssuer(iss) ?? (this.#bindings.get(iss) as IssuerBinding);
   }
 
   #toAccessToken(token: string, payload: JWTPayload, nowMs: number): AccessToken {
@@ -272,13 +244,14 @@ export class JwtTokenVerifier implements AuthInfoVerifier, TokenVerifier {
     if (typeof payload.iat === 'number' && payload.iat * 1000 > nowMs + clockSkewMs) {
       throw this.#reject('ERR_TOKEN_INACTIVE', 'iat');
     }
-    const resource = acceptedAudience(payload.aud, this.#options);
+    const resource = this.#acceptAudience(payload.aud);
     if (resource === null) throw this.#reject('ERR_TOKEN_AUDIENCE', 'audience');
-    const claims = Object.freeze({ ...payload }) as Readonly<Record<string, unknown>>;
+    // jose parsed `payload` for this call alone: frozen in place, not copied.
+    const claims = Object.freeze(payload) as Readonly<Record<string, unknown>>;
     return Object.freeze({
       token,
       clientId: jwtClientId(claims),
-      scopes: Object.freeze([...jwtScopes(claims)]),
+      scopes: Object.freeze(jwtScopes(claims)),
       expiresAt: payload.exp,
       resource,
       subject: typeof payload.sub === 'string' ? payload.sub : undefined,
