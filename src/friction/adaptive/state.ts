@@ -200,8 +200,8 @@ function settle(credit: number, earn: number, cost: number, burst: number): numb
  * recorded call earns each account `target + tolerance`, a call of the account's tool costs
  * 1), updates the stored frictions, the gates and saturation relief. A recorded call of a tool
  * opens its gate; a gate closes at friction ≥ threshold. `warmupCalls` does not apply: an
- * account starts full, and its burst capacity is the warm-up. One pass over the groups, then
- * one over the tools (the tools' frictions read the groups' new credit).
+ * account starts full, and its burst capacity is the warm-up. Each group's friction is computed
+ * once and raised into its members' (the same maximum, in the same order, as per tool).
  */
 export function adaptiveAfterRecord(
   cfg: ResolvedFrictionConfig,
@@ -212,26 +212,31 @@ export function adaptiveAfterRecord(
 ): void {
   const a = s as AdaptiveState;
   const { tolerance, toolBurst, groupBurst } = cfg.adaptive;
-  const { tools, groups, groupMember, pressureGroups } = cfg;
+  const { tools, groups, groupMember } = cfg;
   const { credit, groupCredit, target, friction, gate } = a;
-  for (let g = 0; g < groups.length; g++) {
-    const cost = ti !== undefined && groupMember[g]![ti] ? 1 : 0;
-    const earn = groups[g]!.aggregateTarget + tolerance;
-    groupCredit[g] = settle(groupCredit[g]!, earn, cost, groupBurst[g]!);
-  }
   if (ti !== undefined) gate[ti] = 0;
   for (let i = 0; i < credit.length; i++) {
     const burst = toolBurst[i]!;
     const c = settle(credit[i]!, target[i]! + tolerance, ti === i ? 1 : 0, burst);
     credit[i] = c;
-    let f = 1 - c / burst;
-    const pressure = pressureGroups[i]!;
-    for (let k = 0; k < pressure.length; k++) {
-      const g = pressure[k]!;
-      const gf = 1 - groupCredit[g]! / groupBurst[g]!;
-      if (gf > f) f = gf;
+    friction[i] = 1 - c / burst;
+  }
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g]!;
+    const cost = ti !== undefined && groupMember[g]![ti] ? 1 : 0;
+    const burst = groupBurst[g]!;
+    const c = settle(groupCredit[g]!, group.aggregateTarget + tolerance, cost, burst);
+    groupCredit[g] = c;
+    if (!(group.pressureWeight > 0)) continue;
+    const gf = 1 - c / burst;
+    const members = group.members;
+    for (let m = 0; m < members.length; m++) {
+      const i = members[m]!;
+      if (gf > friction[i]!) friction[i] = gf;
     }
-    f = unit(f);
+  }
+  for (let i = 0; i < friction.length; i++) {
+    const f = unit(friction[i]!);
     friction[i] = f;
     if (gate[i] === 0 && f >= tools[i]!.hardBlockThreshold) {
       gate[i] = 1;
