@@ -7,7 +7,7 @@
 
 import { invalidArg } from '../errors.js';
 import type { FrictionClientStatus, ToolFrictionStatus } from './decision.js';
-import { isNumberArray as isNumArray } from './number-array.js';
+import { isNumberArray } from './number-array.js';
 import type { ResolvedFrictionConfig } from './resolved-config.js';
 import { checkState } from './state.js';
 import type { FrictionState, LiveState } from './state-layout.js';
@@ -46,7 +46,7 @@ function windowConsistent(cfg: ResolvedFrictionConfig, s: FrictionState): boolea
   const k = cfg.tools.length;
   const others = s.others;
   if (!Array.isArray(others) || !others.every((o) => typeof o === 'string')) return false;
-  if (!isNumArray(s.otherCounts, others.length) || !isNumArray(s.ring, w)) return false;
+  if (!isNumberArray(s.otherCounts, others.length) || !isNumberArray(s.ring, w)) return false;
   if (!isIndex(s.head, w) || !isIndex(s.size, w + 1)) return false;
   if (!s.ring.every((x) => x === -1 || isIndex(x, k + others.length))) return false;
   let total = 0;
@@ -73,10 +73,12 @@ export function assertState(cfg: ResolvedFrictionConfig, value: unknown): Fricti
     s.v === 1 &&
     [s.n, s.spent].every((x) => typeof x === 'number' && x >= 0) &&
     (s.lastT === null || typeof s.lastT === 'number') &&
-    [s.friction, s.ema, s.target, s.satCount, s.satFlag, s.counts].every((a) => isNumArray(a, k)) &&
-    isNumArray(s.groupEma, cfg.groups.length) &&
-    isNumArray(s.ceilLevel, c) &&
-    isNumArray(s.ceilAt, c) &&
+    [s.friction, s.ema, s.target, s.satCount, s.satFlag, s.counts].every((a) =>
+      isNumberArray(a, k),
+    ) &&
+    isNumberArray(s.groupEma, cfg.groups.length) &&
+    isNumberArray(s.ceilLevel, c) &&
+    isNumberArray(s.ceilAt, c) &&
     windowConsistent(cfg, s) &&
     cfg.algorithm.fieldsValid(cfg, s);
   if (!ok)
