@@ -80,10 +80,16 @@ export interface BearerGateSteps {
    */
   authenticate(request: Omit<BearerRequest, 'body'>): Promise<BearerResult>;
   /**
+   * {@link BearerGateSteps.authenticate} without a promise when the verdict is known at once (a
+   * token whose accepted verdict is cached in memory, or headers that alone refuse the request);
+   * a promise otherwise. The same verdicts and telemetry.
+   */
+  authenticateNow(request: Omit<BearerRequest, 'body'>): BearerResult | Promise<BearerResult>;
+  /**
    * Checks the body of an authenticated request: routing headers against the body (mismatch, or
    * missing on a 2026-07-28 request → 400, JSON-RPC -32020) and the `toolScopes` of every tool called (missing → 403).
    */
-  authorize(authInfo: AuthInfo, request: BearerRequest): BearerResult;
+  authorize(authInfo: AuthInfo, request: Omit<BearerRequest, 'body'>, body: unknown): BearerResult;
 }
 
 function refuse(
@@ -196,19 +202,22 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
     recordAuthRequest(authOutcomeOf(result));
     return result;
   };
+  const countRefusal = (r: BearerResult): BearerResult => (r.ok ? r : counted(r));
+  const authenticateNow = (request: Omit<BearerRequest, 'body'>) => {
+    const result = gate(request, undefined);
+    return result instanceof Promise ? result.then(countRefusal) : countRefusal(result);
+  };
   return {
     authenticate(request) {
-      let result: BearerResult | Promise<BearerResult>;
       try {
-        result = gate(request, undefined);
+        return Promise.resolve(authenticateNow(request));
       } catch (err) {
         return Promise.reject(err);
       }
-      if (result instanceof Promise) return result.then((r) => (r.ok ? r : counted(r)));
-      return Promise.resolve(result.ok ? result : counted(result));
     },
-    authorize(authInfo, request) {
-      const calls = routingOf(request, request.body);
+    authenticateNow,
+    authorize(authInfo, request, body) {
+      const calls = routingOf(request, body);
       if (!calls.ok) {
         return counted(refuse(o, new McpHeaderMismatchError(calls.id), [...o.requiredScopes]));
       }
