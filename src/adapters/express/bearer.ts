@@ -92,7 +92,8 @@ export function requireBearerAuth(options: BearerAuthOptions): RequestHandler {
     try {
       first = steps.authenticateNow(request);
     } catch (err) {
-      return next(err);
+      next(err);
+      return;
     }
     if (first instanceof Promise) first.then(after, next);
     else after(first);
