@@ -21,7 +21,7 @@ import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
 import type { PresentedScheme } from './dpop/challenge.js';
 import type { DpopGate } from './dpop/gate.js';
 import type { DpopRequestFields } from './dpop/request.js';
-import { McpHeaderMismatchError } from './json-rpc.js';
+import { McpHeaderMismatchError, type ToolCallCheck } from './json-rpc.js';
 import { checkRouting } from './modern-headers.js';
 
 export type { BearerAuthOptions } from './bearer-options.js';
@@ -44,7 +44,13 @@ export interface BearerRequest extends Partial<DpopRequestFields> {
   readonly mcpProtocolVersion?: string | undefined;
 }
 
-function routingOf(request: Omit<BearerRequest, 'body'>, body: unknown) {
+/** What {@link checkRouting} answers for a request with no body and no routing header. */
+const NO_TOOL_CALLS: ToolCallCheck = Object.freeze({ ok: true, tools: Object.freeze([]) });
+
+function routingOf(request: Omit<BearerRequest, 'body'>, body: unknown): ToolCallCheck {
+  if (body === undefined && request.mcpMethod === undefined && request.mcpName === undefined) {
+    return NO_TOOL_CALLS;
+  }
   return checkRouting(body, {
     method: request.mcpMethod,
     name: request.mcpName,
