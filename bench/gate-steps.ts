@@ -147,6 +147,7 @@ export async function runGateSteps(n: number, rounds: number): Promise<Record<st
       if (!second.ok) throw new Error('refused');
     },
     'verifyAccessToken (hit)': () => verifier.verifyAccessToken(TOKEN),
+    'introspection [VERIFY_NOW] (hit)': () => verifier[VERIFY_NOW](TOKEN),
     'gate authenticate+authorize (JWT)': () => jwtGate(jwtSteps),
     'gate (JWT, promise path only)': () => jwtGate(jwtAsyncSteps),
     'JWT verifyAccessToken (hit)': () => jwt.verifier.verifyAccessToken(jwt.token),

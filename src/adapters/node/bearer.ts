@@ -60,16 +60,19 @@ export type NodeBearerAuth = (
 /** Unread bytes are never drained: the connection closes after the answer. */
 type NodeBearerRequest = Omit<BearerRequest, 'body'>;
 
-/** The header fields and request line parts the gate reads, in one object of one shape. */
-function nodeBearerRequest(req: IncomingMessage): NodeBearerRequest {
-  const dpop = nodeDpopFields(req);
+/**
+ * The header fields and request line parts the gate reads, in one object of one shape; the DPoP
+ * fields only when the gate checks DPoP proofs (no other step reads them).
+ */
+function nodeBearerRequest(req: IncomingMessage, readsDpop: boolean): NodeBearerRequest {
+  const dpop = readsDpop ? nodeDpopFields(req) : undefined;
   return {
     authorization: authorizationValues(req),
     mcpMethod: headerValue(req, 'mcp-method'),
     mcpName: headerValue(req, 'mcp-name'),
-    dpop: dpop.dpop,
-    method: dpop.method,
-    path: dpop.path,
+    dpop: dpop?.dpop,
+    method: dpop?.method,
+    path: dpop?.path,
     mcpProtocolVersion: headerValue(req, 'mcp-protocol-version'),
   };
 }
@@ -108,6 +111,7 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
     DEFAULT_MAX_BODY_BYTES,
   );
   const steps = createBearerGateSteps(options);
+  const readsDpop = options.dpop !== undefined && options.dpop !== false;
 
   /** The body's checks and the tools it calls, once the token is known to be good. */
   function authorized(
@@ -170,7 +174,7 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
 
   return function bearerAuth(req, res) {
     try {
-      const request = nodeBearerRequest(req);
+      const request = nodeBearerRequest(req, readsDpop);
       const first = steps.authenticateNow(request);
       if (first instanceof Promise) {
         return first.then((verdict) => afterAuthentication(req, res, request, verdict));
