@@ -57,7 +57,6 @@ export type NodeBearerAuth = (
   res: ServerResponse,
 ) => Promise<NodeBearerAuthResult | undefined>;
 
-/** Unread bytes are never drained: the connection closes after the answer. */
 type NodeBearerRequest = Omit<BearerRequest, 'body'>;
 
 /**
@@ -77,6 +76,7 @@ function nodeBearerRequest(req: IncomingMessage, readsDpop: boolean): NodeBearer
   };
 }
 
+/** Unread bytes are never drained: the connection closes after the answer. */
 function closeIfUnread(req: IncomingMessage): Readonly<Record<string, string>> {
   return hasBody(req) ? { Connection: 'close' } : {};
 }
