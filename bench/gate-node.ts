@@ -14,7 +14,9 @@
  *
  * `--rate R` offers every contender the same R req/s (autocannon `overallRate`) instead of as
  * many as it can take: the server's per-request CPU depends on how many requests each event-loop
- * turn serves, so equal offered load compares like with like.
+ * turn serves, so equal offered load compares like with like. Unbounded, the faster contender
+ * batches more requests per turn and pays less per request, which widens the ratio and its
+ * spread on a loaded machine (one run of the unprotected `node:http` app varied 24–35 µs).
  *
  * `npx tsx bench/gate-node.ts [--quick] [--rounds N] [--rate R] [--with-provider]` (builds the
  * server like `npm run bench`).

@@ -121,7 +121,7 @@ export async function runGateSteps(n: number, rounds: number): Promise<Record<st
     if (!first.ok) throw new Error(`refused ${first.response.status}`);
     const body = decodeJsonRpcBody(BODY);
     if (!body.ok) throw new Error('body');
-    const second = gate.authorize(first.authInfo, { ...request, body: body.value });
+    const second = gate.authorize(first.authInfo, request, body.value);
     if (!second.ok) throw new Error('refused');
   };
   const macKey = randomBytes(32);
@@ -143,10 +143,11 @@ export async function runGateSteps(n: number, rounds: number): Promise<Record<st
       if (!first.ok) throw new Error(`refused ${first.response.status}`);
       const body = decodeJsonRpcBody(BODY);
       if (!body.ok) throw new Error('body');
-      const second = steps.authorize(first.authInfo, { ...request, body: body.value });
+      const second = steps.authorize(first.authInfo, request, body.value);
       if (!second.ok) throw new Error('refused');
     },
     'verifyAccessToken (hit)': () => verifier.verifyAccessToken(TOKEN),
+    'introspection [VERIFY_NOW] (hit)': () => verifier[VERIFY_NOW](TOKEN),
     'gate authenticate+authorize (JWT)': () => jwtGate(jwtSteps),
     'gate (JWT, promise path only)': () => jwtGate(jwtAsyncSteps),
     'JWT verifyAccessToken (hit)': () => jwt.verifier.verifyAccessToken(jwt.token),

@@ -21,7 +21,7 @@ import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
 import type { PresentedScheme } from './dpop/challenge.js';
 import type { DpopGate } from './dpop/gate.js';
 import type { DpopRequestFields } from './dpop/request.js';
-import { McpHeaderMismatchError } from './json-rpc.js';
+import { McpHeaderMismatchError, type ToolCallCheck } from './json-rpc.js';
 import { checkRouting } from './modern-headers.js';
 
 export type { BearerAuthOptions } from './bearer-options.js';
@@ -44,7 +44,13 @@ export interface BearerRequest extends Partial<DpopRequestFields> {
   readonly mcpProtocolVersion?: string | undefined;
 }
 
-function routingOf(request: Omit<BearerRequest, 'body'>, body: unknown) {
+/** What {@link checkRouting} answers for a request with no body and no routing header. */
+const NO_TOOL_CALLS: ToolCallCheck = Object.freeze({ ok: true, tools: Object.freeze([]) });
+
+function routingOf(request: Omit<BearerRequest, 'body'>, body: unknown): ToolCallCheck {
+  if (body === undefined && request.mcpMethod === undefined && request.mcpName === undefined) {
+    return NO_TOOL_CALLS;
+  }
   return checkRouting(body, {
     method: request.mcpMethod,
     name: request.mcpName,
@@ -80,10 +86,16 @@ export interface BearerGateSteps {
    */
   authenticate(request: Omit<BearerRequest, 'body'>): Promise<BearerResult>;
   /**
+   * {@link BearerGateSteps.authenticate} without a promise when the verdict is known at once (a
+   * token whose accepted verdict is cached in memory, or headers that alone refuse the request);
+   * a promise otherwise. The same verdicts and telemetry.
+   */
+  authenticateNow(request: Omit<BearerRequest, 'body'>): BearerResult | Promise<BearerResult>;
+  /**
    * Checks the body of an authenticated request: routing headers against the body (mismatch, or
    * missing on a 2026-07-28 request → 400, JSON-RPC -32020) and the `toolScopes` of every tool called (missing → 403).
    */
-  authorize(authInfo: AuthInfo, request: BearerRequest): BearerResult;
+  authorize(authInfo: AuthInfo, request: Omit<BearerRequest, 'body'>, body: unknown): BearerResult;
 }
 
 function refuse(
@@ -196,19 +208,22 @@ export function createBearerGateSteps(options: BearerAuthOptions): BearerGateSte
     recordAuthRequest(authOutcomeOf(result));
     return result;
   };
+  const countRefusal = (r: BearerResult): BearerResult => (r.ok ? r : counted(r));
+  const authenticateNow = (request: Omit<BearerRequest, 'body'>) => {
+    const result = gate(request, undefined);
+    return result instanceof Promise ? result.then(countRefusal) : countRefusal(result);
+  };
   return {
     authenticate(request) {
-      let result: BearerResult | Promise<BearerResult>;
       try {
-        result = gate(request, undefined);
+        return Promise.resolve(authenticateNow(request));
       } catch (err) {
         return Promise.reject(err);
       }
-      if (result instanceof Promise) return result.then((r) => (r.ok ? r : counted(r)));
-      return Promise.resolve(result.ok ? result : counted(result));
     },
-    authorize(authInfo, request) {
-      const calls = routingOf(request, request.body);
+    authenticateNow,
+    authorize(authInfo, request, body) {
+      const calls = routingOf(request, body);
       if (!calls.ok) {
         return counted(refuse(o, new McpHeaderMismatchError(calls.id), [...o.requiredScopes]));
       }

@@ -68,31 +68,59 @@ export function sendJson(
  * and the stream paused).
  */
 export function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
-  if (Number(req.headers['content-length']) > maxBytes) return Promise.resolve(undefined);
+  return readBodyThen(req, maxBytes, (bytes) => bytes);
+}
+
+/**
+ * {@link readBodyBytes}, then `finish` on what it read, in the same turn: one promise per body,
+ * settled with `finish`'s value (or rejected with what it throws). A body read in one chunk is
+ * passed on as received, without a copy.
+ */
+export function readBodyThen<T>(
+  req: IncomingMessage,
+  maxBytes: number,
+  finish: (bytes: Buffer | undefined) => T,
+): Promise<T> {
+  if (Number(req.headers['content-length']) > maxBytes) {
+    try {
+      return Promise.resolve(finish(undefined));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
+    let first: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
     let size = 0;
-    const cleanup = (): void => {
+    const settle = (bytes: Buffer | undefined): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      try {
+        resolve(finish(bytes));
+      } catch (err) {
+        reject(err);
+      }
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.byteLength;
-      if (size <= maxBytes) {
+      if (size > maxBytes) {
+        req.pause();
+        settle(undefined);
+      } else if (first === undefined) {
+        first = chunk;
+      } else {
+        chunks ??= [first];
         chunks.push(chunk);
-        return;
       }
-      cleanup();
-      req.pause();
-      resolve(undefined);
     };
     const onEnd = (): void => {
-      cleanup();
-      resolve(Buffer.concat(chunks));
+      settle(chunks === undefined ? (first ?? Buffer.alloc(0)) : Buffer.concat(chunks, size));
     };
     const onError = (err: Error): void => {
-      cleanup();
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
       reject(err);
     };
     req.on('data', onData);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { neededScopes } from '../../src/http/bearer-hit.js';
 import { isUtf8JsonContentType, parseMediaType } from '../../src/http/content-type.js';
 import { calledTools } from '../../src/http/json-rpc.js';
+import { checkRouting } from '../../src/http/modern-headers.js';
 import { headerValues } from '../../src/http/node-io.js';
 
 const message = fc.record(
@@ -69,5 +70,19 @@ describe('the fast paths of the gate agree with the general ones', () => {
         },
       ),
     );
+  });
+});
+
+describe('the gate skips the routing check only where it cannot refuse', () => {
+  it('no body and no Mcp-Method/Mcp-Name: no tool called, whatever the protocol version', () => {
+    fc.assert(
+      fc.property(fc.option(fc.string(), { nil: undefined }), (protocolVersion) => {
+        expect(checkRouting(undefined, { protocolVersion })).toEqual({ ok: true, tools: [] });
+      }),
+    );
+    expect(checkRouting(undefined, { protocolVersion: '2026-07-28' })).toEqual({
+      ok: true,
+      tools: [],
+    });
   });
 });

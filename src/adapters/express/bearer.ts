@@ -6,7 +6,11 @@
  */
 
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
+import {
+  type BearerAuthOptions,
+  type BearerResult,
+  createBearerGateSteps,
+} from '../../http/bearer.js';
 import { nodeDpopFields } from '../../http/dpop/request.js';
 import { contentTypeProblem, isJsonRpcShape, unreadableBody } from '../../http/json-rpc-body.js';
 import { authorizationValues, headerValues } from '../../http/node-io.js';
@@ -74,15 +78,24 @@ export function requireBearerAuth(options: BearerAuthOptions): RequestHandler {
       ...nodeDpopFields(req),
       mcpProtocolVersion: req.get('mcp-protocol-version'),
     };
-    steps.authenticate(request).then((first) => {
+    const after = (first: BearerResult) => {
       if (!first.ok) return send(res, first.response);
       const problem = req.method === 'POST' ? bodyProblem(req) : undefined;
       if (problem !== undefined) return send(res, unreadableBody(problem));
       const body: unknown = req.method === 'POST' ? req.body : undefined;
-      const second = steps.authorize(first.authInfo, { ...request, body });
+      const second = steps.authorize(first.authInfo, request, body);
       if (!second.ok) return send(res, second.response);
       req.auth = second.authInfo;
       next();
-    }, next);
+    };
+    let first: BearerResult | Promise<BearerResult>;
+    try {
+      first = steps.authenticateNow(request);
+    } catch (err) {
+      next(err);
+      return;
+    }
+    if (first instanceof Promise) first.then(after, next);
+    else after(first);
   };
 }

@@ -142,7 +142,7 @@ export function requireBearerAuth(options: FetchBearerAuthOptions): FetchBearerA
         signal: request.signal,
       });
     }
-    const second = steps.authorize(first.authInfo, { ...headers, body: parsedBody });
+    const second = steps.authorize(first.authInfo, headers, parsedBody);
     if (!second.ok) {
       return jsonResponse(second.response.status, second.response.headers, second.response.body);
     }

@@ -8,7 +8,12 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type BearerAuthOptions, createBearerGateSteps } from '../../http/bearer.js';
+import {
+  type BearerAuthOptions,
+  type BearerRequest,
+  type BearerResult,
+  createBearerGateSteps,
+} from '../../http/bearer.js';
 import { nodeDpopFields } from '../../http/dpop/request.js';
 import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../http/json-rpc-body.js';
 import {
@@ -17,7 +22,7 @@ import {
   hasBody,
   headerValue,
   headerValues,
-  readBodyBytes,
+  readBodyThen,
   sendJson,
 } from '../../http/node-io.js';
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
@@ -51,6 +56,25 @@ export type NodeBearerAuth = (
   req: IncomingMessage & { auth?: AuthInfo },
   res: ServerResponse,
 ) => Promise<NodeBearerAuthResult | undefined>;
+
+type NodeBearerRequest = Omit<BearerRequest, 'body'>;
+
+/**
+ * The header fields and request line parts the gate reads, in one object of one shape; the DPoP
+ * fields only when the gate checks DPoP proofs (no other step reads them).
+ */
+function nodeBearerRequest(req: IncomingMessage, readsDpop: boolean): NodeBearerRequest {
+  const dpop = readsDpop ? nodeDpopFields(req) : undefined;
+  return {
+    authorization: authorizationValues(req),
+    mcpMethod: headerValue(req, 'mcp-method'),
+    mcpName: headerValue(req, 'mcp-name'),
+    dpop: dpop?.dpop,
+    method: dpop?.method,
+    path: dpop?.path,
+    mcpProtocolVersion: headerValue(req, 'mcp-protocol-version'),
+  };
+}
 
 /** Unread bytes are never drained: the connection closes after the answer. */
 function closeIfUnread(req: IncomingMessage): Readonly<Record<string, string>> {
@@ -87,28 +111,33 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
     DEFAULT_MAX_BODY_BYTES,
   );
   const steps = createBearerGateSteps(options);
-  return async function bearerAuth(req, res) {
-    const request = {
-      authorization: authorizationValues(req),
-      mcpMethod: headerValue(req, 'mcp-method'),
-      mcpName: headerValue(req, 'mcp-name'),
-      ...nodeDpopFields(req),
-      mcpProtocolVersion: headerValue(req, 'mcp-protocol-version'),
-    };
-    const first = await steps.authenticate(request);
-    if (!first.ok) {
-      const { status, headers, body } = first.response;
-      sendJson(res, status, { ...headers, ...closeIfUnread(req) }, body);
+  const readsDpop = options.dpop !== undefined && options.dpop !== false;
+
+  /** The body's checks and the tools it calls, once the token is known to be good. */
+  function authorized(
+    req: IncomingMessage & { auth?: AuthInfo },
+    res: ServerResponse,
+    request: NodeBearerRequest,
+    authInfo: AuthInfo,
+    body: unknown,
+  ): NodeBearerAuthResult | undefined {
+    const second = steps.authorize(authInfo, request, body);
+    if (!second.ok) {
+      sendJson(res, second.response.status, second.response.headers, second.response.body);
       return undefined;
     }
-    let body: unknown;
-    if (req.method === 'POST') {
-      const problem = contentTypeProblem(headerValues(req, 'content-type'));
-      if (problem !== undefined) {
-        sendJson(res, 400, closeIfUnread(req), unreadableBody(problem).body);
-        return undefined;
-      }
-      const bytes = await readBodyBytes(req, maxBodyBytes);
+    req.auth = second.authInfo;
+    return { authInfo: second.authInfo, body };
+  }
+
+  /** Reads, decodes and authorizes the body of an authenticated POST. */
+  function readThenAuthorize(
+    req: IncomingMessage & { auth?: AuthInfo },
+    res: ServerResponse,
+    request: NodeBearerRequest,
+    authInfo: AuthInfo,
+  ): Promise<NodeBearerAuthResult | undefined> {
+    return readBodyThen(req, maxBodyBytes, (bytes) => {
       if (bytes === undefined) {
         sendJson(res, 413, { Connection: 'close' }, TOO_LARGE);
         return undefined;
@@ -118,14 +147,42 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
         sendJson(res, 400, {}, unreadableBody(decoded.reason).body);
         return undefined;
       }
-      body = decoded.value;
-    }
-    const second = steps.authorize(first.authInfo, { ...request, body });
-    if (!second.ok) {
-      sendJson(res, second.response.status, second.response.headers, second.response.body);
+      return authorized(req, res, request, authInfo, decoded.value);
+    });
+  }
+
+  /** Everything after the token's verdict; a promise only while the body is read. */
+  function afterAuthentication(
+    req: IncomingMessage & { auth?: AuthInfo },
+    res: ServerResponse,
+    request: NodeBearerRequest,
+    first: BearerResult,
+  ): NodeBearerAuthResult | undefined | Promise<NodeBearerAuthResult | undefined> {
+    if (!first.ok) {
+      const { status, headers, body } = first.response;
+      sendJson(res, status, { ...headers, ...closeIfUnread(req) }, body);
       return undefined;
     }
-    req.auth = second.authInfo;
-    return { authInfo: second.authInfo, body };
+    if (req.method !== 'POST') return authorized(req, res, request, first.authInfo, undefined);
+    const problem = contentTypeProblem(headerValues(req, 'content-type'));
+    if (problem !== undefined) {
+      sendJson(res, 400, closeIfUnread(req), unreadableBody(problem).body);
+      return undefined;
+    }
+    return readThenAuthorize(req, res, request, first.authInfo);
+  }
+
+  return function bearerAuth(req, res) {
+    try {
+      const request = nodeBearerRequest(req, readsDpop);
+      const first = steps.authenticateNow(request);
+      if (first instanceof Promise) {
+        return first.then((verdict) => afterAuthentication(req, res, request, verdict));
+      }
+      const after = afterAuthentication(req, res, request, first);
+      return after instanceof Promise ? after : Promise.resolve(after);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
 }
