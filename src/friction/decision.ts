@@ -1,11 +1,12 @@
 /**
  * The outcome of a friction check: levels, the result object and its messages (the Python
- * package's texts, numbers formatted with `toFixed`).
+ * package's texts, numbers written as `toFixed` writes them).
  *
  * @module
  */
 
 import type { ResolvedTool } from './config-types.js';
+import { fixed1, fixed2 } from './fixed-text.js';
 
 /** Qualitative friction level, for display and logging. */
 export type FrictionLevel = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 'BLOCKED';
@@ -98,16 +99,16 @@ export function configuredResult(tool: ResolvedTool, view: ToolView): FrictionRe
   const budgetOk = view.budgetRemaining >= cost;
   let message: string;
   if (!budgetOk) {
-    message = `Insufficient budget: ${view.budgetRemaining.toFixed(1)} < ${cost.toFixed(1)}`;
+    message = `Insufficient budget: ${fixed1(view.budgetRemaining)} < ${fixed1(cost)}`;
   } else if (blocked) {
-    message = `Blocked: friction ${f.toFixed(2)} >= threshold ${tool.thresholdText}`;
+    message = `Blocked: friction ${fixed2(f)} >= threshold ${tool.thresholdText}`;
   } else if (justificationRequired) {
-    message = `Justification required: friction ${f.toFixed(2)}, cost ${cost.toFixed(1)}`;
+    message = `Justification required: friction ${fixed2(f)}, cost ${fixed1(cost)}`;
   } else if (f === 0) {
     // f = ±0 gives cost = minCost exactly, the same text for every call.
     message = idleMessage(tool, cost);
   } else {
-    message = `Allowed: friction ${f.toFixed(2)}, cost ${cost.toFixed(1)}`;
+    message = `Allowed: friction ${fixed2(f)}, cost ${fixed1(cost)}`;
   }
   const allowed = budgetOk && !blocked;
   // f·e^(−λt) < h  ⇔  t > ln(f/h)/λ; one extra millisecond lands strictly below.

@@ -12,6 +12,7 @@ import type { Clock } from '../types.js';
 import { ceilingLevels } from './ceiling.js';
 import { decayFactor } from './decay.js';
 import type { FrictionClientStatus, FrictionResult } from './decision.js';
+import { LruMap } from './lru.js';
 import {
   checkAndRecordState,
   checkState,
@@ -24,6 +25,7 @@ import {
 import { statusState } from './state-status.js';
 import type {
   FrictionLifecycleEvent,
+  FrictionSaturation,
   FrictionStateStore,
   FrictionStepMode,
   FrictionStepOutcome,
@@ -64,10 +66,13 @@ function maxInto(into: number[] | undefined, from: readonly number[] | undefined
 export class MemoryFrictionStore implements FrictionStateStore {
   readonly #spec: FrictionStoreSpec;
   readonly #maxPenalties: number;
-  readonly #states = new Map<string, LiveState>();
+  readonly #states = new LruMap<LiveState>();
   readonly #penalties = new Map<string, Penalty>();
-  #mru: string | undefined;
-  /** Tools first saturated during the current step (a step is synchronous). */
+  /** The state of the current (or last) step; a step is synchronous. */
+  #state: LiveState | undefined;
+  /** Lifecycle events of the current step. */
+  #events: FrictionLifecycleEvent[] | undefined;
+  /** Tools first saturated during the current step. */
   #saturated: number[] | undefined;
   /** Collects into {@link #saturated}; one function for every step, not one per call. */
   readonly #onSaturation = (i: number): void => {
@@ -104,38 +109,70 @@ export class MemoryFrictionStore implements FrictionStateStore {
     t: number,
     mode: FrictionStepMode,
   ): FrictionStepOutcome {
-    const cfg = this.#spec.config;
-    let events: FrictionLifecycleEvent[] | undefined;
-    let s = this.#states.get(clientKey);
-    if (s === undefined) {
-      events = [];
-      s = this.#create(clientKey, t, events);
-    } else if (this.#mru !== clientKey) {
-      this.#states.delete(clientKey);
-      this.#states.set(clientKey, s);
-    }
-    this.#mru = clientKey;
-    this.#saturated = undefined;
     let result: FrictionResult;
     if (mode === 'check-and-record') {
-      result = checkAndRecordState(cfg, s, tool, t, this.#onSaturation);
+      result = this.checkAndRecordSync(clientKey, tool, t);
     } else {
-      recordState(cfg, s, tool, t, false, this.#onSaturation);
-      result = checkState(cfg, s, tool, t);
+      this.recordSync(clientKey, tool, t);
+      result = checkState(this.#spec.config, this.#state!, tool, t);
     }
-    const sat = this.#saturated as number[] | undefined;
-    const state = s;
-    const saturated = sat?.map((i) => ({
+    return { result, saturated: this.stepSaturations(), events: this.stepEvents };
+  }
+
+  /**
+   * `stepSync` in mode `'check-and-record'`, returning only the result; the step's events and
+   * saturations are then {@link stepEvents} and {@link stepSaturations}.
+   */
+  checkAndRecordSync(clientKey: string, tool: string, t: number): FrictionResult {
+    const s = this.#enter(clientKey, t);
+    return checkAndRecordState(this.#spec.config, s, tool, t, this.#onSaturation);
+  }
+
+  /** `stepSync` in mode `'record'` without building the result nobody reads. */
+  recordSync(clientKey: string, tool: string, t: number): void {
+    const s = this.#enter(clientKey, t);
+    recordState(this.#spec.config, s, tool, t, false, this.#onSaturation);
+  }
+
+  /** Whether the last step had lifecycle events or saturations. */
+  get stepEventful(): boolean {
+    return this.#events !== undefined || this.#saturated !== undefined;
+  }
+
+  /** The lifecycle events of the last step. */
+  get stepEvents(): readonly FrictionLifecycleEvent[] {
+    return this.#events ?? NONE;
+  }
+
+  /** The tools first saturated in the last step, as they are after it. */
+  stepSaturations(): readonly FrictionSaturation[] {
+    const sat = this.#saturated;
+    if (sat === undefined) return NONE;
+    const cfg = this.#spec.config;
+    const state = this.#state!;
+    return sat.map((i) => ({
       toolName: cfg.tools[i]!.name,
       friction: state.friction[i]!,
       targetRate: cfg.tools[i]!.targetRate,
       effectiveTarget: state.target[i]!,
     }));
-    return { result, saturated: saturated ?? NONE, events: events ?? NONE };
+  }
+
+  /** Starts a step: the client's state, created (or restored) when absent, now the most recent. */
+  #enter(clientKey: string, t: number): LiveState {
+    this.#events = undefined;
+    this.#saturated = undefined;
+    let s = this.#states.use(clientKey);
+    if (s === undefined) {
+      this.#events = [];
+      s = this.#create(clientKey, t, this.#events);
+    }
+    this.#state = s;
+    return s;
   }
 
   status(clientKey: string, nowMs: number): Promise<FrictionClientStatus | undefined> {
-    const s = this.#states.get(clientKey);
+    const s = this.#states.peek(clientKey);
     return Promise.resolve(s && statusState(this.#spec.config, s, nowMs));
   }
 
@@ -148,19 +185,18 @@ export class MemoryFrictionStore implements FrictionStateStore {
   clear(): void {
     this.#states.clear();
     this.#penalties.clear();
-    this.#mru = undefined;
+    this.#state = undefined;
   }
 
   #create(clientKey: string, t: number, events: FrictionLifecycleEvent[]): LiveState {
     while (this.#states.size >= this.#spec.maxClients) {
-      const [oldest, state] = this.#states.entries().next().value as [string, LiveState];
-      this.#states.delete(oldest);
+      const [oldest, state] = this.#states.shift()!;
       this.#capture(oldest, state, t, events);
       events.push({ type: 'evicted', clientKey: oldest, totalClients: this.#states.size });
     }
     const s = createState(this.#spec.config);
     this.#restore(clientKey, s, t, events);
-    this.#states.set(clientKey, s);
+    this.#states.add(clientKey, s);
     events.push({ type: 'created', clientKey, totalClients: this.#states.size });
     return s;
   }

@@ -5,14 +5,14 @@
  * @module
  */
 
-import { AuthflowError, invalidArg } from '../errors.js';
+import { invalidArg } from '../errors.js';
 import { dropsInfo } from '../lib/logger.js';
 import { assertKnownKeys } from '../lib/option-keys.js';
 import { countFrictionDecision } from '../telemetry/friction.js';
 import type { Logger } from '../types.js';
 import type { FrictionClientStatus, FrictionResult } from './decision.js';
-import { logDecision, logLifecycle, logSaturation, logStateInvalid } from './events.js';
-import { ownedMemoryStateStore } from './memory-state-store.js';
+import { logDecision, logLifecycle, logSaturation } from './events.js';
+import { MemoryFrictionStore, ownedMemoryStateStore } from './memory-state-store.js';
 import {
   FRICTION_REGISTRY_OPTIONS,
   type FrictionKeyBy,
@@ -31,27 +31,6 @@ import type {
 } from './store-port.js';
 
 export type { FrictionKeyBy, FrictionRegistryOptions, OnStoreError } from './registry-options.js';
-
-function storeFailureResult(
-  tool: string,
-  targetRate: number,
-  allowed: boolean,
-  message: string,
-): FrictionResult {
-  return {
-    toolName: tool,
-    allowed,
-    cost: 0,
-    frictionLevel: allowed ? 'NONE' : 'BLOCKED',
-    currentRate: 0,
-    targetRate,
-    effectiveTarget: targetRate,
-    friction: 0,
-    justificationRequired: false,
-    saturationDetected: false,
-    message,
-  };
-}
 
 function checkKey(value: unknown, name: string): void {
   if (typeof value !== 'string' || value === '') {
@@ -81,6 +60,8 @@ export class FrictionRegistry {
   readonly keyBy: FrictionKeyBy;
   readonly #opts: ResolvedFrictionRegistryOptions;
   readonly #states: FrictionStateStore;
+  /** The state store when it is exactly the in-process one: its direct, allocation-free steps. */
+  readonly #memory: MemoryFrictionStore | undefined;
   /** Closes the state store the registry created (none when a `store` was given). */
   readonly #closeOwned: (() => Promise<void>) | undefined;
   readonly #chains = new Map<string, Promise<void>>();
@@ -112,6 +93,10 @@ export class FrictionRegistry {
     } else {
       this.#states = options.store.friction(spec);
     }
+    this.#memory =
+      Object.getPrototypeOf(this.#states) === MemoryFrictionStore.prototype
+        ? (this.#states as MemoryFrictionStore)
+        : undefined;
     this.#outage = new StoreOutageLog(this.logger, this.#opts.onStoreError, this.#opts.now);
     this.#infoDropped = dropsInfo(this.logger);
   }
@@ -135,7 +120,15 @@ export class FrictionRegistry {
       return Promise.reject(err);
     }
     const configured = this.isConfigured(tool);
-    if (this.#states.stepSync !== undefined && !this.#chains.has(clientKey)) {
+    if (this.#memory !== undefined) {
+      return Promise.resolve(
+        countFrictionDecision(
+          this.#memoryCheck(this.#memory, clientKey, tool, configured),
+          configured,
+        ),
+      );
+    }
+    if (this.#syncReady(clientKey)) {
       const decision = this.#decideSync(clientKey, tool, 'check-and-record');
       return Promise.resolve(countFrictionDecision(decision, configured));
     }
@@ -156,7 +149,11 @@ export class FrictionRegistry {
     } catch (err) {
       return Promise.reject(err);
     }
-    if (this.#states.stepSync !== undefined && !this.#chains.has(clientKey)) {
+    if (this.#memory !== undefined) {
+      this.#memoryRecord(this.#memory, clientKey, tool);
+      return RESOLVED;
+    }
+    if (this.#syncReady(clientKey)) {
       this.#decideSync(clientKey, tool, 'record');
       return RESOLVED;
     }
@@ -176,6 +173,60 @@ export class FrictionRegistry {
   /** Closes the store when the registry created it. */
   async close(): Promise<void> {
     if (this.#closeOwned !== undefined) await this.#closeOwned();
+  }
+
+  /** Whether the store steps synchronously and no asynchronous step of the client is pending. */
+  #syncReady(clientKey: string): boolean {
+    return (
+      this.#states.stepSync !== undefined &&
+      (this.#chains.size === 0 || !this.#chains.has(clientKey))
+    );
+  }
+
+  /**
+   * `#decideSync` on the in-process store (which never leaves a chain): the same logs in the
+   * same order, without the step outcome object.
+   */
+  #memoryCheck(
+    mem: MemoryFrictionStore,
+    clientKey: string,
+    tool: string,
+    configured: boolean,
+  ): FrictionResult {
+    const outage = this.#outage.current;
+    let result: FrictionResult;
+    try {
+      result = mem.checkAndRecordSync(clientKey, tool, this.#opts.now());
+    } catch (err) {
+      return this.#storeFailed(clientKey, tool, 'check-and-record', err);
+    }
+    this.#outage.succeeded(outage);
+    if (mem.stepEventful) this.#logStep(clientKey, mem.stepEvents, mem.stepSaturations());
+    if (configured) logDecision(this.logger, clientKey, result, this.#infoDropped);
+    return result;
+  }
+
+  /** `#decideSync` in mode `'record'` on the in-process store, without building a result. */
+  #memoryRecord(mem: MemoryFrictionStore, clientKey: string, tool: string): void {
+    const outage = this.#outage.current;
+    try {
+      mem.recordSync(clientKey, tool, this.#opts.now());
+    } catch (err) {
+      this.#storeFailed(clientKey, tool, 'record', err);
+      return;
+    }
+    this.#outage.succeeded(outage);
+    if (mem.stepEventful) this.#logStep(clientKey, mem.stepEvents, mem.stepSaturations());
+  }
+
+  #logStep(
+    clientKey: string,
+    events: FrictionStepOutcome['events'],
+    saturated: FrictionStepOutcome['saturated'],
+  ): void {
+    const { logger } = this;
+    for (let i = 0; i < events.length; i++) logLifecycle(logger, events[i]!);
+    for (let i = 0; i < saturated.length; i++) logSaturation(logger, clientKey, saturated[i]!);
   }
 
   #step(clientKey: string, tool: string, mode: FrictionStepMode): Promise<FrictionResult> {
@@ -227,31 +278,16 @@ export class FrictionRegistry {
     outcome: FrictionStepOutcome,
     outage: StoreOutageLog['current'],
   ): FrictionResult {
-    const { logger } = this.#opts;
     this.#outage.succeeded(outage);
-    for (const e of outcome.events) logLifecycle(logger, e);
-    for (const s of outcome.saturated) logSaturation(logger, clientKey, s);
+    const { events, saturated } = outcome;
+    if (events.length > 0 || saturated.length > 0) this.#logStep(clientKey, events, saturated);
     if (mode === 'check-and-record' && this.isConfigured(tool)) {
-      logDecision(logger, clientKey, outcome.result, this.#infoDropped);
+      logDecision(this.logger, clientKey, outcome.result, this.#infoDropped);
     }
     return outcome.result;
   }
 
   #storeFailed(clientKey: string, tool: string, mode: FrictionStepMode, err: unknown) {
-    const i = this.config.toolIndex.get(tool);
-    const limited = mode === 'check-and-record' && i !== undefined;
-    const target = i === undefined ? 0 : this.config.tools[i]!.targetRate;
-    if (err instanceof AuthflowError && err.code === 'ERR_FRICTION_STATE_INVALID') {
-      // One rule for corrupt or foreign state: refuse (whatever onStoreError says) and log.
-      logStateInvalid(this.#opts.logger, clientKey, tool);
-      const message = limited ? 'Friction state invalid; refused' : 'Friction state invalid';
-      return storeFailureResult(tool, target, !limited, message);
-    }
-    const failOpen = this.#opts.onStoreError === 'fail-open';
-    this.#outage.failed(clientKey, tool, err);
-    let message = 'Friction store unavailable';
-    if (!limited) message += '; tool not limited';
-    else if (failOpen) message += '; allowed (fail-open)';
-    return storeFailureResult(tool, target, !limited || failOpen, message);
+    return this.#outage.decisionFailed(this.config, clientKey, tool, mode, err);
   }
 }

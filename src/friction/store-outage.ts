@@ -2,7 +2,8 @@
  * Outage bookkeeping of the registry's store calls, so that an unavailable store is logged once
  * per outage instead of once per decision: the first failed decision of an outage is logged
  * (`friction_store_error`, error), later ones are only counted, and the first decision that
- * succeeds again logs `friction_store_recovered` (warn) with that count.
+ * succeeds again logs `friction_store_recovered` (warn) with that count. A failed decision's
+ * result comes from here too.
  *
  * Layering: the registry owns the error-level record of a friction store outage (it knows the
  * consequence: limited calls refused or let through). A store may log its own transport state
@@ -13,8 +14,33 @@
  * @internal
  */
 
+import { AuthflowError } from '../errors.js';
 import type { Clock, Logger } from '../types.js';
-import { logStoreError, logStoreRecovered } from './events.js';
+import type { FrictionResult } from './decision.js';
+import { logStateInvalid, logStoreError, logStoreRecovered } from './events.js';
+import type { ResolvedFrictionConfig } from './resolved-config.js';
+import type { FrictionStepMode } from './store-port.js';
+
+function storeFailureResult(
+  tool: string,
+  targetRate: number,
+  allowed: boolean,
+  message: string,
+): FrictionResult {
+  return {
+    toolName: tool,
+    allowed,
+    cost: 0,
+    frictionLevel: allowed ? 'NONE' : 'BLOCKED',
+    currentRate: 0,
+    targetRate,
+    effectiveTarget: targetRate,
+    friction: 0,
+    justificationRequired: false,
+    saturationDetected: false,
+    message,
+  };
+}
 
 /** One outage in progress. */
 export interface Outage {
@@ -61,5 +87,33 @@ export class StoreOutageLog {
     this.#current = undefined;
     const downMs = Math.max(0, this.#now() - outage.since);
     logStoreRecovered(this.#logger, this.#mode, outage.failed, downMs);
+  }
+
+  /**
+   * The result of a decision whose store step threw `err`: a state that failed validation is
+   * refused for a limited call whatever `onStoreError` says (and logged); any other failure is
+   * an outage ({@link failed}) decided by `onStoreError`. Unlimited calls are always allowed.
+   */
+  decisionFailed(
+    config: ResolvedFrictionConfig,
+    clientKey: string,
+    tool: string,
+    mode: FrictionStepMode,
+    err: unknown,
+  ): FrictionResult {
+    const i = config.toolIndex.get(tool);
+    const limited = mode === 'check-and-record' && i !== undefined;
+    const target = i === undefined ? 0 : config.tools[i]!.targetRate;
+    if (err instanceof AuthflowError && err.code === 'ERR_FRICTION_STATE_INVALID') {
+      logStateInvalid(this.#logger, clientKey, tool);
+      const message = limited ? 'Friction state invalid; refused' : 'Friction state invalid';
+      return storeFailureResult(tool, target, !limited, message);
+    }
+    const failOpen = this.#mode === 'fail-open';
+    this.failed(clientKey, tool, err);
+    let message = 'Friction store unavailable';
+    if (!limited) message += '; tool not limited';
+    else if (failOpen) message += '; allowed (fail-open)';
+    return storeFailureResult(tool, target, !limited || failOpen, message);
   }
 }

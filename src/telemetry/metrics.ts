@@ -125,8 +125,8 @@ const INTROSPECTION = attributeSets<VerificationResult>(ATTR.introspectionResult
 const JWKS = attributeSets<JwksFetchResult>(ATTR.jwksResult, ['ok', 'error']);
 /** By method, then result, then cache result. */
 const VERIFICATION = new Map<string, Map<string, Map<string, Attributes>>>();
-/** Bounded: configured tool names × five levels × two verdicts. */
-const FRICTION = new Map<string, Attributes>();
+/** By tool (`''`: unconfigured), then level, then verdict. Bounded: configured tools × 5 × 2. */
+const FRICTION = new Map<string, Map<string, Map<string, Attributes>>>();
 
 function level<V>(map: Map<string, Map<string, V>>, key: string): Map<string, V> {
   let next = map.get(key);
@@ -202,15 +202,17 @@ export function recordFrictionDecision(
   const tally = current()?.friction;
   if (tally === undefined) return;
   const tool = configured ? decision.toolName : '';
-  const key = `${tool} ${decision.frictionLevel} ${decision.allowed}`;
-  let attributes = FRICTION.get(key);
+  // Looked up without building a string key, as for verifications.
+  const byVerdict = level(level(FRICTION, tool), decision.frictionLevel);
+  const verdict = decision.allowed ? 'true' : 'false';
+  let attributes = byVerdict.get(verdict);
   if (attributes === undefined) {
     attributes = Object.freeze({
       ...(configured ? { [ATTR.toolName]: decision.toolName } : {}),
       [ATTR.frictionLevel]: decision.frictionLevel,
       [ATTR.frictionAllowed]: decision.allowed,
     });
-    FRICTION.set(key, attributes);
+    byVerdict.set(verdict, attributes);
   }
   increment(tally, attributes);
 }
