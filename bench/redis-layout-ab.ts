@@ -21,7 +21,7 @@ import {
   workload,
 } from './friction-throughput.js';
 
-const client = new Redis('redis://127.0.0.1:6379');
+const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 async function stats(): Promise<Record<string, { calls: number; usec: number }>> {
   const text = await client.info('commandstats');
   const out: Record<string, { calls: number; usec: number }> = {};
@@ -29,7 +29,14 @@ async function stats(): Promise<Record<string, { calls: number; usec: number }>>
     out[m[1]!] = { calls: +m[2]!, usec: +m[3]! };
   return out;
 }
+/** Redis main-thread CPU seconds (user + sys), from `INFO cpu`: not inflated by preemption. */
+async function cpu(): Promise<number> {
+  const text = await client.info('cpu');
+  const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(text)?.[1] ?? 0);
+  return get('used_cpu_user_main_thread') + get('used_cpu_sys_main_thread');
+}
 async function run(label: string, op: () => Promise<unknown>, cmd: string, ms: number) {
+  const c0 = await cpu();
   const s0 = await stats();
   const t0 = performance.now();
   let n = 0;
@@ -44,6 +51,7 @@ async function run(label: string, op: () => Promise<unknown>, cmd: string, ms: n
   );
   const dt = (performance.now() - t0) / 1000;
   const s1 = await stats();
+  const c1 = await cpu();
   const cs = cmd.split(',');
   let calls = 0,
     usec = 0;
@@ -56,6 +64,7 @@ async function run(label: string, op: () => Promise<unknown>, cmd: string, ms: n
     opsPerS: Math.round(n / dt),
     usPerCall: +(usec / calls).toFixed(1),
     usPerOp: +(usec / n).toFixed(1),
+    cpuUsPerOp: +(((c1 - c0) * 1e6) / n).toFixed(1),
   };
 }
 const prefix = `ab-${process.pid}:`;

@@ -1,8 +1,8 @@
 /**
  * The Lua script of one friction step for the `'adaptive'` controller, beside the proportional
  * one (`redis-friction-script.ts`), with the same KEYS/ARGV and the same storage: the
- * {@link FrictionState} as MessagePack (exact doubles) including the adaptive fields, read back
- * as JSON by the shared read script. It runs the decision and the record of
+ * {@link FrictionState} in the binary layout of `redis-lua-layout.ts` (exact doubles) including
+ * the adaptive fields, read back as JSON by the shared read script. It runs the decision and the record of
  * `src/friction/adaptive-state.ts` operation for operation (only `exp`, through the
  * bit-identical `fexp`), and replies with the raw inputs of the check so that the result
  * (including the `retryAfterMs`, which needs a logarithm) is built by the very same TypeScript
@@ -18,7 +18,7 @@
 import type { ResolvedFrictionConfig } from '../friction/config.js';
 import { type FrictionResult, unconfiguredResult } from '../friction/decision.js';
 import { checkState, type FrictionState } from '../friction/state.js';
-import { ADAPTIVE_STEP_LUA } from './redis-adaptive-lua.js';
+import { adaptiveStepLua } from './redis-adaptive-lua.js';
 import { guardConfigLua } from './redis-lua-guards.js';
 import {
   type FrictionScriptTtls,
@@ -56,7 +56,7 @@ local GROUPS = {${groups}}
  * `{'corrupt'}` for a state that fails validation (left as it is).
  */
 export function adaptiveStepScript(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
-  return `${LUA_PRELUDE}${configLua(cfg, ttl)}${ADAPTIVE_STEP_LUA}`;
+  return `${LUA_PRELUDE}${configLua(cfg, ttl)}${adaptiveStepLua(cfg)}`;
 }
 
 /** A parsed reply of {@link adaptiveStepScript}. */

@@ -10,12 +10,8 @@
 
 import type { ResolvedFrictionConfig } from '../friction/config.js';
 import CEILING from './lua/ceiling.lua';
-import VALIDATE_ADAPTIVE from './lua/validate-adaptive.lua';
 import VALIDATE_STATE from './lua/validate-state.lua';
 import { luaNumber, luaNumbers } from './redis-lua-lib.js';
-
-/** Where `validate-state.lua` takes the adaptive fields' checks. */
-const ADAPTIVE_CHECKS = '--[[adaptive checks]]';
 
 /**
  * How far a replica's clock may run ahead of the Redis server's clock before the step uses the
@@ -42,10 +38,8 @@ local SKEW = ${CLOCK_TOLERANCE_MS}
 export const CEILING_LUA: string = `\n${CEILING}`;
 
 /**
- * `validState(s)`: the checks of `assertState` (version, lengths, numbers, a consistent
- * window; with `adaptive`, the adaptive fields too).
+ * `validScalars(s, no)` and `validWindow(s)`: the checks of `assertState` that the stored layout
+ * does not make by itself (`redis-lua-layout.ts`: the header fixes the lengths, every number is
+ * a double and none may be NaN): counters and indexes in range, a consistent window.
  */
-export function validateLua(adaptive: boolean): string {
-  const extra = adaptive ? `\n${VALIDATE_ADAPTIVE.trimEnd()}` : '';
-  return `\n${VALIDATE_STATE.replace(ADAPTIVE_CHECKS, () => extra)}`;
-}
+export const VALIDATE_LUA: string = `\n${VALIDATE_STATE}`;

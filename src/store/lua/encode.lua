@@ -1,4 +1,4 @@
-local RW = tonumber(ARGV[1]) or 1
+local RW = 1
 local function ringArray(r)
   local a = {}
   for i = 1, #r / RW do
