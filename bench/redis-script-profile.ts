@@ -57,7 +57,15 @@ function variants(full: string): Record<string, string> {
 const mix = workload(0.2);
 let seq = 0;
 let now = Date.now();
-async function run(sha: string, n64 = 64): Promise<{ perCall: number; ops: number }> {
+/** Redis main-thread CPU seconds (user + sys), from `INFO cpu`: not inflated by preemption. */
+async function cpu(): Promise<number> {
+  const text = await client.info('cpu');
+  const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(text)?.[1] ?? 0);
+  return get('used_cpu_user_main_thread') + get('used_cpu_sys_main_thread');
+}
+
+async function run(sha: string, n64 = 64): Promise<{ perCall: number; cpu: number }> {
+  const c0 = await cpu();
   const s0 = await evalsha();
   const end = performance.now() + ms;
   let ops = 0;
@@ -66,7 +74,7 @@ async function run(sha: string, n64 = 64): Promise<{ perCall: number; ops: numbe
       while (performance.now() < end) {
         const i = seq++;
         const call = mix[i & (WORKLOAD_SIZE - 1)]!;
-        now += 1;
+        now = Date.now();
         const mode = call.limited ? 'check-and-record' : 'record';
         const r = await client.evalsha(
           sha,
@@ -82,10 +90,8 @@ async function run(sha: string, n64 = 64): Promise<{ perCall: number; ops: numbe
     }),
   );
   const s1 = await evalsha();
-  return {
-    perCall: (s1.usec - s0.usec) / (s1.calls - s0.calls),
-    ops: Math.round(ops / (ms / 1000)),
-  };
+  const c1 = await cpu();
+  return { perCall: (s1.usec - s0.usec) / (s1.calls - s0.calls), cpu: ((c1 - c0) * 1e6) / ops };
 }
 
 for (const controller of ['adaptive', 'proportional'] as const) {
@@ -103,7 +109,7 @@ for (const controller of ['adaptive', 'proportional'] as const) {
   const out: Record<string, string> = {};
   for (const k of Object.keys(vs)) {
     const r = await run(shas[k]!);
-    out[k] = `${r.perCall.toFixed(1)}µs`;
+    out[k] = `${r.perCall.toFixed(1)}/${r.cpu.toFixed(1)}`;
   }
   console.log(controller, JSON.stringify(out));
 }

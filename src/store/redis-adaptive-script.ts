@@ -20,6 +20,7 @@ import { type FrictionResult, unconfiguredResult } from '../friction/decision.js
 import { checkState, type FrictionState } from '../friction/state.js';
 import { adaptiveStepLua } from './redis-adaptive-lua.js';
 import { guardConfigLua } from './redis-lua-guards.js';
+import { layoutLocalsLua } from './redis-lua-layout.js';
 import {
   type FrictionScriptTtls,
   LUA_PRELUDE,
@@ -37,7 +38,7 @@ function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string
       return `{has={${has}},target=${luaNumber(g.aggregateTarget)},weight=${luaNumber(g.pressureWeight)}}`;
     })
     .join(',');
-  return `${sharedConfigLua(cfg, ttl)}${guardConfigLua(cfg)}local TOL = ${luaNumber(a.tolerance)}
+  return `${sharedConfigLua(cfg, ttl)}${guardConfigLua(cfg)}${layoutLocalsLua(cfg, true)}local TOL = ${luaNumber(a.tolerance)}
 local MIN_BLOCK = ${luaNumber(a.minBlockMs)}
 local GRACE = ${luaNumber(a.idleGraceMs)}
 local TBURST = ${luaNumbers(a.toolBurst)}

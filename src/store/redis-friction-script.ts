@@ -24,6 +24,7 @@ import VIEW from './lua/proportional-view.lua';
 import STATE_READ from './lua/state-read.lua';
 import STEP_ARGS from './lua/step-args.lua';
 import { CEILING_LUA, guardConfigLua, VALIDATE_LUA } from './redis-lua-guards.js';
+import { layoutLocalsLua } from './redis-lua-layout.js';
 import {
   encodeLua,
   type FrictionScriptTtls,
@@ -47,7 +48,7 @@ function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string
         `target=${luaNumber(g.aggregateTarget)},weight=${luaNumber(g.pressureWeight)}}`,
     )
     .join(',');
-  return `${sharedConfigLua(cfg, ttl)}${guardConfigLua(cfg)}local KAPPA = ${luaNumber(cfg.adjustmentRate)}
+  return `${sharedConfigLua(cfg, ttl)}${guardConfigLua(cfg)}${layoutLocalsLua(cfg, false)}local KAPPA = ${luaNumber(cfg.adjustmentRate)}
 local BETA = ${luaNumber(cfg.asymmetricDecay)}
 local DEADZONE = ${luaNumber(cfg.deadZone)}
 local WARMUP = ${luaNumber(cfg.warmupCalls)}

@@ -3,9 +3,9 @@
  * the dimensions it was written for, every number of the state as a little-endian IEEE double in
  * one fixed order, the window ring as bytes, then the other tools seen (count and name each).
  * A step decodes it with one `struct.unpack` and encodes it with one `struct.pack` per
- * {@link CHUNK} numbers (Redis Lua's `struct` library: exact doubles, one C call), into and out
- * of the same `FrictionState` tables the step works on, with straight-line code generated for
- * the configuration. A state whose header is not exactly the script's (another layout, another
+ * {@link CHUNK} numbers (Redis Lua's `struct` library: exact doubles, one C call) into and out
+ * of one flat table, the state the step works on: its numbers at fixed offsets
+ * ({@link layoutLocalsLua}), so nothing is copied or rebuilt per call. A state whose header is not exactly the script's (another layout, another
  * configuration's dimensions, another controller, not a friction state at all) is refused.
  *
  * @module
@@ -18,8 +18,8 @@ import { luaString, ringWidth } from './redis-lua-lib.js';
 /** Version of the layout, first in the header. */
 export const LAYOUT_TAG = 'FR3';
 
-/** Most numbers packed or unpacked by one `struct` call (they are call arguments: ≤ 250). */
-const CHUNK = 180;
+/** Most numbers packed or unpacked by one `struct` call (Lua's C stack holds 8 000 values). */
+const CHUNK = 4000;
 
 /** Where `lastT` is in the numbers (`-math.huge` when there is none; the only number not finite). */
 const LAST_T = 2;
@@ -53,57 +53,77 @@ export function layoutHeader(cfg: ResolvedFrictionConfig, adaptive: boolean): st
   return `${LAYOUT_TAG}:${dims.join(':')}:${ringWidth(cfg)}:${adaptive ? 'a' : 'p'};`;
 }
 
+/** The offset local of an array (`O_FRICTION`…): its element `i` (1-based) is `s[O_X + i]`. */
+function offsetName(name: string): string {
+  return `O_${name.toUpperCase()}`;
+}
+
 /**
- * `loadState(key)` (the stored state, or a fresh one with `created` = 1), `decodeState(raw)` (the state, or an error for one that is foreign or fails the checks of
- * `validScalars` and `validWindow`) and `encodeState(s)` for `cfg`'s layout.
+ * The layout's locals every part of a step script reads: `NF` (how many numbers) and the offset
+ * of each array in them (a state is one flat table: the numbers at 1…NF, the scalars, ring and
+ * other tools as named fields).
+ */
+export function layoutLocalsLua(cfg: ResolvedFrictionConfig, adaptive: boolean): string {
+  let at = SCALARS.length;
+  const lines: string[] = [];
+  for (const [name, len] of arrays(cfg, adaptive)) {
+    lines.push(`local ${offsetName(name)} = ${at}`);
+    at += len;
+  }
+  return `local NF = ${at}\n${lines.join('\n')}\n`;
+}
+
+/** How many numbers a state of `cfg` has. */
+function numberCount(cfg: ResolvedFrictionConfig, adaptive: boolean): number {
+  return SCALARS.length + arrays(cfg, adaptive).reduce((n, [, len]) => n + len, 0);
+}
+
+/** Lua: error unless every number but `lastT` is finite (0 × their sum is 0). */
+function finiteCheckLua(total: number): string {
+  if (total > 400) {
+    return `  local z = 0
+  for i = 1, NF do if i ~= ${LAST_T + 1} then z = z + s[i] end end
+  if 0 * z ~= 0 then error('invalid state') end`;
+  }
+  const terms: string[] = [];
+  for (let g = 1; g <= total; g++) if (g !== LAST_T + 1) terms.push(`s[${g}]`);
+  return `  if 0 * (${terms.join(' + ')}) ~= 0 then error('invalid state') end`;
+}
+
+/**
+ * `loadState(key)` (the stored state, or a fresh one with `created` = 1), `decodeState(raw)`
+ * (the state, or an error for one that is foreign or fails the checks of `validScalars` and
+ * `validWindow`) and `encodeState(s)` for `cfg`'s layout.
  */
 export function stateCodecLua(cfg: ResolvedFrictionConfig, adaptive: boolean): string {
-  const fields = arrays(cfg, adaptive);
-  const total = SCALARS.length + fields.reduce((n, [, len]) => n + len, 0);
+  const total = numberCount(cfg, adaptive);
   const chunks = Math.ceil(total / CHUNK);
-  const at = (g: number) => `v${Math.floor(g / CHUNK)}[${(g % CHUNK) + 1}]`;
   const size = (c: number) => Math.min(CHUNK, total - c * CHUNK);
   const fmt = (c: number) => `"<${'d'.repeat(size(c))}"`;
-  const exprs: string[] = SCALARS.map((name) =>
-    name === 'no' ? '#s.others' : name === 'lastT' ? 'lastT' : `s.${name}`,
-  );
-  const built: string[] = SCALARS.slice(0, -1).map((name, i) => `${name} = ${at(i)}`);
-  let g = SCALARS.length;
-  for (const [name, len] of fields) {
-    const items: string[] = [];
-    for (let i = 1; i <= len; i++) {
-      items.push(at(g++));
-      exprs.push(`${name}[${i}]`);
-    }
-    built.push(`${name} = {${items.join(', ')}}`);
-  }
-  /** Whether one of chunk `c`'s numbers (`lastT` aside) is NaN or infinite: 0 × their sum. */
-  const notFinite = (c: number) => {
-    const terms: string[] = [];
-    for (let g = c * CHUNK; g < c * CHUNK + size(c); g++) if (g !== LAST_T) terms.push(at(g));
-    return `0 * (${terms.join(' + ')}) ~= 0`;
-  };
-  const decode: string[] = [];
+  const decode: string[] = [`  local s = {struct.unpack(${fmt(0)}, raw, ${'HL + 1'})}`];
   const encode: string[] = [];
   for (let c = 0; c < chunks; c++) {
-    decode.push(
-      `  local v${c} = {struct.unpack(${fmt(c)}, raw, p)}`,
-      `  p = v${c}[${size(c) + 1}]`,
-      `  if ${notFinite(c)} then error('invalid state') end`,
-    );
-    const part = exprs.slice(c * CHUNK, c * CHUNK + size(c)).join(', ');
-    encode.push(`struct.pack(${fmt(c)}, ${part})`);
+    const from = c * CHUNK;
+    if (c > 0) {
+      decode.push(
+        `  local more = {struct.unpack(${fmt(c)}, raw, s[${from + 1}])}`,
+        `  for i = 1, ${size(c) + 1} do s[${from} + i] = more[i] end`,
+      );
+    }
+    encode.push(`struct.pack(${fmt(c)}, unpack(s, ${from + 1}, ${from + size(c)}))`);
   }
   const header = layoutHeader(cfg, adaptive);
-  const locals = fields.map(([name]) => `local ${name} = s.${name}`).join('\n  ');
   return `
 local HEADER = ${luaString(header)}
+local HL = ${header.length}
 local function decodeState(raw)
-  if string.sub(raw, 1, ${header.length}) ~= HEADER then error('foreign state') end
-  local p = ${header.length + 1}
+  if string.sub(raw, 1, HL) ~= HEADER then error('foreign state') end
 ${decode.join('\n')}
-  local s = {v = 1, ${built.join(',\n    ')}}
-  readOthers(s, raw, p, ${at(5)})
+  local p = s[NF + 1]
+  s[NF + 1] = nil
+${finiteCheckLua(total)}
+  s.v, s.n, s.spent, s.lastT, s.head, s.size = 1, s[1], s[2], s[3], s[4], s[5]
+  readOthers(s, raw, p, s[6])
   return s
 end
 local function loadState(key)
@@ -114,7 +134,7 @@ end
 local function encodeState(s)
   local lastT = s.lastT
   if lastT == nil then lastT = -math.huge end
-  ${locals}
+  s[1], s[2], s[3], s[4], s[5], s[6] = s.n, s.spent, lastT, s.head, s.size, #s.others
   return HEADER .. ${encode.join('\n    .. ')}
     .. s.ring .. packOthers(s)
 end

@@ -10,7 +10,7 @@ local function step()
     cv = ceilView(s)
     if ti ~= nil then
       local i = ti + 1
-      local f = s.friction[i] * d
+      local f = s[O_FRICTION + i] * d
       local cost = MINC[i] + f * (MAXC[i] - MINC[i])
       if f >= HARD[i] or not ((BUDGET - s.spent) >= cost) then allowed = 0
       elseif not ceilOk(s, i, t) then allowed = 0 end

@@ -26,7 +26,7 @@ local function appendSaturation(out, s, sat)
   for j = 1, #sat do
     local i = sat[j]
     out[#out + 1] = i - 1
-    out[#out + 1] = num(s.friction[i])
-    out[#out + 1] = num(s.target[i])
+    out[#out + 1] = num(s[O_FRICTION + i])
+    out[#out + 1] = num(s[O_TARGET + i])
   end
 end

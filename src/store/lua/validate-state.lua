@@ -20,7 +20,7 @@ local function validWindow(s)
     end
   end
   local total = 0
-  for i = 1, K do total = total + s.counts[i] end
+  for i = 1, K do total = total + s[O_COUNTS + i] end
   for j = 1, no do total = total + s.otherCounts[j] end
   return total == s.size
 end
