@@ -22,13 +22,16 @@ export const CLOCK_TOLERANCE_MS = 1000;
 
 /** The ceiling table and the clock tolerance, baked into a script. */
 export function guardConfigLua(cfg: ResolvedFrictionConfig): string {
-  const perTool = cfg.toolCeilings.map((list) => luaNumbers(list.map((c) => c + 1))).join(',');
+  const perTool = cfg.toolCeilings
+    .map((list) => (list.length === 0 ? 'NOC' : luaNumbers(list.map((c) => c + 1))))
+    .join(',');
   const maxWindow = Math.max(0, ...cfg.ceilings.map((c) => c.windowMs));
   return `local C = ${cfg.ceilings.length}
 local NG = ${cfg.groups.length}
 local CEIL_LIM = ${luaNumbers(cfg.ceilings.map((c) => c.limit))}
 local CEIL_WIN = ${luaNumbers(cfg.ceilings.map((c) => c.windowMs))}
 local CEIL_MAXWIN = ${luaNumber(maxWindow)}
+local NOC = {}
 local TOOL_CEILS = {${perTool}}
 local SKEW = ${CLOCK_TOLERANCE_MS}
 `;

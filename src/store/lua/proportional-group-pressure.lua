@@ -12,7 +12,9 @@ local function applyGroupPressure(s)
         local share
         if agg > 0 then share = s[O_EMA + i] / agg else share = 1 / G.size end
         local f = s[O_FRICTION + i] + KAPPA * err * share * G.weight
-        s[O_FRICTION + i] = math.min(1, math.max(0, f))
+        if not (f > 0) then f = 0 end
+        if not (f < 1) then f = 1 end
+        s[O_FRICTION + i] = f
       end
     end
   end
