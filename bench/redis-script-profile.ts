@@ -33,7 +33,7 @@ async function evalsha(): Promise<{ calls: number; usec: number }> {
 
 /** Stage variants: the full script with its end cut at a stage. */
 function variants(full: string): Record<string, string> {
-  const commit = full.indexOf('local ok, res = pcall(step)');
+  const commit = full.indexOf('local ok, ');
   const head = full.slice(0, commit);
   const step = head.indexOf('local function step()');
   const pre = head.slice(0, step);
@@ -49,7 +49,7 @@ function variants(full: string): Record<string, string> {
       ? `${pre}local raw = redis.call('GET', KEYS[1]); if raw then decodeState(raw) end return 1`
       : `${pre}local raw = redis.call('GET', KEYS[1]); if raw then cmsgpack.unpack(raw) end return 1`,
     validate: `${pre}local s = loadState(KEYS[1]); return 1`,
-    step: `${head}local ok, res = pcall(step)\nif not ok then return {'corrupt'} end\nreturn res[2]`,
+    step: `${head}local ok, a, b = pcall(step)\nif not ok then return {'corrupt'} end\nreturn b or a[2]`,
     full,
   };
 }

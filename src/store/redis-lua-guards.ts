@@ -41,8 +41,9 @@ local SKEW = ${CLOCK_TOLERANCE_MS}
 export const CEILING_LUA: string = `\n${CEILING}`;
 
 /**
- * `validScalars(s, no)` and `validWindow(s)`: the checks of `assertState` that the stored layout
- * does not make by itself (`redis-lua-layout.ts`: the header fixes the lengths, every number is
- * a double and none may be NaN): counters and indexes in range, a consistent window.
+ * `readRest(s, raw, p, no)`: reads the ring and the other tools of a stored state, with the
+ * checks of `assertState` that the stored layout does not make by itself
+ * (`redis-lua-layout.ts`: the header fixes the lengths, every number is a double and none may be
+ * NaN): counters and indexes in range, a consistent window.
  */
 export const VALIDATE_LUA: string = `\n${VALIDATE_STATE}`;

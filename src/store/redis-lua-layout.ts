@@ -92,8 +92,7 @@ function finiteCheckLua(total: number): string {
 
 /**
  * `loadState(key)` (the stored state, or a fresh one with `created` = 1), `decodeState(raw)`
- * (the state, or an error for one that is foreign or fails the checks of `validScalars` and
- * `validWindow`) and `encodeState(s)` for `cfg`'s layout.
+ * (the state, or an error for one that is foreign or fails the checks of `readRest`) and `encodeState(s)` for `cfg`'s layout.
  */
 export function stateCodecLua(cfg: ResolvedFrictionConfig, adaptive: boolean): string {
   const total = numberCount(cfg, adaptive);
@@ -123,7 +122,7 @@ ${decode.join('\n')}
   s[NF + 1] = nil
 ${finiteCheckLua(total)}
   s.v, s.n, s.spent, s.lastT, s.head, s.size = 1, s[1], s[2], s[3], s[4], s[5]
-  readOthers(s, raw, p, s[6])
+  readRest(s, raw, p, s[6])
   return s
 end
 local function loadState(key)

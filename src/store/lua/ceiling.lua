@@ -25,6 +25,7 @@ local function chargeCeil(s, i, t)
 end
 
 local function ceilView(s)
+  if C == 0 then return NOC end
   local out = {}
   for c = 1, C do out[c] = num(s[O_CEILLEVEL + c]); out[C + c] = num(s[O_CEILAT + c]) end
   return out

@@ -24,5 +24,5 @@ local function step()
   local out = {created, allowed, num(t), v[1], v[2], v[3], v[4], v[5], v[6]}
   for j = 1, #cv do out[#out + 1] = cv[j] end
   appendSaturation(out, s, sat)
-  return {s, out}
+  return s, out
 end

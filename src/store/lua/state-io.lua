@@ -1,15 +1,3 @@
-local function readOthers(s, raw, p, no)
-  local lastT = s.lastT
-  if lastT == -math.huge then s.lastT = nil elseif lastT ~= lastT then error('invalid state') end
-  if not validScalars(s, no) then error('invalid state') end
-  local e = p + W * RW
-  s.ring = string.sub(raw, p, e - 1)
-  local others, counts = {}, {}
-  for j = 1, no do counts[j], others[j], e = struct.unpack('<dI4c0', raw, e) end
-  s.others, s.otherCounts = others, counts
-  if e ~= #raw + 1 or not validWindow(s) then error('invalid state') end
-end
-
 local function packOthers(s)
   local others, counts = s.others, s.otherCounts
   local no = #others
