@@ -21,6 +21,9 @@ export const LAYOUT_TAG = 'FR3';
 /** Most numbers packed or unpacked by one `struct` call (Lua's C stack holds 8 000 values). */
 const CHUNK = 4000;
 
+/** The named fields of a decoded state. */
+const NAMED = ['v', 'n', 'spent', 'lastT', 'head', 'size', 'ring', 'others', 'otherCounts'];
+
 /** Where `lastT` is in the numbers (`-math.huge` when there is none; the only number not finite). */
 const LAST_T = 2;
 
@@ -99,7 +102,11 @@ export function stateCodecLua(cfg: ResolvedFrictionConfig, adaptive: boolean): s
   const chunks = Math.ceil(total / CHUNK);
   const size = (c: number) => Math.min(CHUNK, total - c * CHUNK);
   const fmt = (c: number) => `"<${'d'.repeat(size(c))}"`;
-  const decode: string[] = [`  local s = {struct.unpack(${fmt(0)}, raw, ${'HL + 1'})}`];
+  // The named fields first, so the table is built with room for them (no rehash as they are set).
+  const decode: string[] = [
+    `  local s = {${NAMED.map((n) => `${n} = false`).join(', ')},`,
+    `    struct.unpack(${fmt(0)}, raw, HL + 1)}`,
+  ];
   const encode: string[] = [];
   for (let c = 0; c < chunks; c++) {
     const from = c * CHUNK;
