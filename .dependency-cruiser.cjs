@@ -3,18 +3,6 @@
  * @type {import('dependency-cruiser').IConfiguration}
  */
 
-/**
- * Known violations, owned by the friction and verifier redesign (issue 12). This list only
- * shrinks: delete a line when its edge is gone.
- */
-const KNOWN_CYCLES = [
-  // friction: state ↔ adaptive-state ↔ saturation; config ↔ adaptive-config; config → ceiling →
-  // decision → config (type-only). All go with the FrictionAlgorithm refactor.
-  '^src/friction/(state|adaptive-state|saturation|config|adaptive-config|ceiling|decision)\\.ts$',
-];
-/** The registry's default store (`new MemoryStore()`): friction → store until it is injected. */
-const KNOWN_FRICTION_TO_STORE = '^src/store/memory\\.ts$';
-
 module.exports = {
   forbidden: [
     {
@@ -38,7 +26,7 @@ module.exports = {
         'Friction owns its store port; src/store implements it (store → friction, never back).',
       severity: 'error',
       from: { path: '^src/friction/' },
-      to: { path: '^src/(verify|store)/', pathNot: KNOWN_FRICTION_TO_STORE },
+      to: { path: '^src/(verify|store)/' },
     },
     {
       name: 'lib-is-generic',
@@ -67,7 +55,7 @@ module.exports = {
       name: 'no-circular',
       comment: 'No import cycles, type-only imports included.',
       severity: 'error',
-      from: { path: '^src/', pathNot: KNOWN_CYCLES },
+      from: { path: '^src/' },
       to: { circular: true },
     },
   ],

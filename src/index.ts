@@ -38,13 +38,11 @@ export {
   TokenRejectedError,
   VerifierUnavailableError,
 } from './errors.js';
-export type {
-  AdaptiveControllerOptions,
-  FrictionControllerKind,
-} from './friction/adaptive-config.js';
+export type { AdaptiveControllerOptions } from './friction/adaptive/config.js';
 export type { FrictionCeiling, ResolvedCeiling } from './friction/ceiling.js';
 export type {
   ControllerConfig,
+  FrictionControllerKind,
   ResolvedFrictionConfig,
   ToolFrictionConfig,
   ToolGroupConfig,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { ResolvedTool } from './config.js';
+import type { ResolvedTool } from './config-types.js';
 
 /** Qualitative friction level, for display and logging. */
 export type FrictionLevel = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 'BLOCKED';

@@ -10,7 +10,8 @@
 
 /** `n` copies of `value`. */
 export function filled(n: number, value: number): number[] {
-  return new Array<number>(n).fill(value);
+  // Packed (`new Array(n).fill` would be holey): no hole checks on the hot path, same size.
+  return Array.from({ length: n }, () => value);
 }
 
 /** An unboxed copy of `values`. */
@@ -18,4 +19,13 @@ export function copied(values: readonly number[]): number[] {
   const out = filled(values.length, 0);
   for (let i = 0; i < values.length; i++) out[i] = values[i]!;
   return out;
+}
+
+/** Whether `v` is an array of exactly `len` numbers, none of them NaN (a deserialised state). */
+export function isNumberArray(v: unknown, len: number): v is number[] {
+  return (
+    Array.isArray(v) &&
+    v.length === len &&
+    v.every((x) => typeof x === 'number' && !Number.isNaN(x))
+  );
 }

@@ -7,8 +7,8 @@
  * @internal
  */
 
-import type { ResolvedFrictionConfig } from './config.js';
-import type { FrictionState } from './state.js';
+import type { ResolvedFrictionConfig } from './resolved-config.js';
+import type { FrictionState } from './state-layout.js';
 
 /** Runs the saturation step; `onSaturation` fires once per tool, the first time it saturates. */
 export function detectSaturation(

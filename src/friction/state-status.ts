@@ -6,9 +6,12 @@
  */
 
 import { invalidArg } from '../errors.js';
-import type { ResolvedFrictionConfig } from './config.js';
 import type { FrictionClientStatus, ToolFrictionStatus } from './decision.js';
-import { checkState, type FrictionState, type LiveState, rawRate } from './state.js';
+import { isNumberArray } from './number-array.js';
+import type { ResolvedFrictionConfig } from './resolved-config.js';
+import { checkState } from './state.js';
+import type { FrictionState, LiveState } from './state-layout.js';
+import { rawRate } from './window.js';
 
 /** Status of every configured tool at `t` (decayed view, like a check). */
 export function statusState(
@@ -34,14 +37,6 @@ export function statusState(
   return out;
 }
 
-function isNumArray(v: unknown, len: number): v is number[] {
-  return (
-    Array.isArray(v) &&
-    v.length === len &&
-    v.every((x) => typeof x === 'number' && !Number.isNaN(x))
-  );
-}
-
 function isIndex(x: unknown, size: number): x is number {
   return typeof x === 'number' && Number.isInteger(x) && x >= 0 && x < size;
 }
@@ -51,24 +46,13 @@ function windowConsistent(cfg: ResolvedFrictionConfig, s: FrictionState): boolea
   const k = cfg.tools.length;
   const others = s.others;
   if (!Array.isArray(others) || !others.every((o) => typeof o === 'string')) return false;
-  if (!isNumArray(s.otherCounts, others.length) || !isNumArray(s.ring, w)) return false;
+  if (!isNumberArray(s.otherCounts, others.length) || !isNumberArray(s.ring, w)) return false;
   if (!isIndex(s.head, w) || !isIndex(s.size, w + 1)) return false;
   if (!s.ring.every((x) => x === -1 || isIndex(x, k + others.length))) return false;
   let total = 0;
   for (const c of s.counts) total += c;
   for (const c of s.otherCounts) total += c;
   return total === s.size;
-}
-
-function adaptiveOk(cfg: ResolvedFrictionConfig, s: FrictionState): boolean {
-  if (cfg.controller !== 'adaptive') return true;
-  const k = cfg.tools.length;
-  return (
-    isNumArray(s.credit, k) &&
-    isNumArray(s.gate, k) &&
-    isNumArray(s.closedAt, k) &&
-    isNumArray(s.groupCredit, cfg.groups.length)
-  );
 }
 
 /**
@@ -89,12 +73,14 @@ export function assertState(cfg: ResolvedFrictionConfig, value: unknown): Fricti
     s.v === 1 &&
     [s.n, s.spent].every((x) => typeof x === 'number' && x >= 0) &&
     (s.lastT === null || typeof s.lastT === 'number') &&
-    [s.friction, s.ema, s.target, s.satCount, s.satFlag, s.counts].every((a) => isNumArray(a, k)) &&
-    isNumArray(s.groupEma, cfg.groups.length) &&
-    isNumArray(s.ceilLevel, c) &&
-    isNumArray(s.ceilAt, c) &&
+    [s.friction, s.ema, s.target, s.satCount, s.satFlag, s.counts].every((a) =>
+      isNumberArray(a, k),
+    ) &&
+    isNumberArray(s.groupEma, cfg.groups.length) &&
+    isNumberArray(s.ceilLevel, c) &&
+    isNumberArray(s.ceilAt, c) &&
     windowConsistent(cfg, s) &&
-    adaptiveOk(cfg, s);
+    cfg.algorithm.fieldsValid(cfg, s);
   if (!ok)
     throw invalidArg(
       'ERR_INVALID_ARG_VALUE',

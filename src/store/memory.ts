@@ -6,18 +6,18 @@
  */
 
 import { invalidArg } from '../errors.js';
+import {
+  DEFAULT_MAX_PENALTIES,
+  DEFAULT_SWEEP_INTERVAL_MS,
+  MemoryFrictionStore,
+} from '../friction/memory-state-store.js';
 import { integerOption } from '../lib/option-integer.js';
 import { assertKnownKeys, type OptionKeys } from '../lib/option-keys.js';
 import type { Clock } from '../types.js';
-import { MemoryFrictionStore } from './memory-friction.js';
 import type { FrictionStateStore, FrictionStoreSpec, Store } from './types.js';
 
 /** @default 10000 */
 const DEFAULT_MAX_ENTRIES = 10_000;
-/** @default 10000 */
-const DEFAULT_MAX_PENALTIES = 10_000;
-/** @default 60000 */
-const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {

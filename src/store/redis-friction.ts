@@ -1,7 +1,6 @@
 /**
- * The Redis store's {@link FrictionStateStore}: each step is one `EVALSHA` of the controller's
- * script (`redis-friction-script.ts` for `'proportional'`, `redis-adaptive-script.ts` for
- * `'adaptive'`) on one key, so it is atomic across replicas and never loses an update. Redis
+ * The Redis store's {@link FrictionStateStore}: each step is one `EVALSHA` of the algorithm's
+ * step script (chosen in `redis-algorithms.ts`) on one key, so it is atomic across replicas and never loses an update. Redis
  * does the bookkeeping by key expiry instead of an LRU: a client's state lives `clientTtlMs`
  * after its last call, or `penaltyTtlMs` while it holds a penalty, so there is no eviction (and
  * no penalty capture/restore events) to report. A blocked client's retries keep its state (and
@@ -15,23 +14,12 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AuthflowError } from '../errors.js';
 import type { ResolvedFrictionConfig } from '../friction/config.js';
-import {
-  configuredResult,
-  type FrictionClientStatus,
-  type FrictionResult,
-  unconfiguredResult,
-} from '../friction/decision.js';
-import { withCeilings } from '../friction/state.js';
+import type { FrictionClientStatus } from '../friction/decision.js';
 import { assertState, statusState } from '../friction/state-status.js';
-import { adaptiveStepScript, parseAdaptiveReply } from './redis-adaptive-script.js';
+import { type RedisAlgorithmStep, type RedisStepReply, redisStepOf } from './redis-algorithms.js';
 import { type LuaScript, luaScript, type RedisCommands } from './redis-commands.js';
-import {
-  type FrictionScriptTtls,
-  proportionalStepScript,
-  STATE_READ_SCRIPT,
-} from './redis-friction-script.js';
+import { STATE_READ_SCRIPT } from './redis-friction-script.js';
 import type {
-  FrictionSaturation,
   FrictionStateStore,
   FrictionStepMode,
   FrictionStepOutcome,
@@ -53,8 +41,9 @@ const READ = luaScript(STATE_READ_SCRIPT);
 
 /**
  * A short, stable fingerprint of a configuration and of how client keys are derived (part of
- * every state key). It includes the controller kind, the ceilings, the adaptive tuning only
- * for `'adaptive'` (so proportional keys do not change with it), and `keyBy` (two apps keying
+ * every state key). It includes the controller kind, the ceilings, what the algorithm adds
+ * (the adaptive tuning for `'adaptive'`, nothing for `'proportional'`, so proportional keys do
+ * not change with it), and `keyBy` (two apps keying
  * by client and by subject never share a state).
  */
 export function configFingerprint(cfg: ResolvedFrictionConfig, keyBy = 'clientId'): string {
@@ -63,24 +52,13 @@ export function configFingerprint(cfg: ResolvedFrictionConfig, keyBy = 'clientId
     toolCeilings: _ceil,
     pressureGroups: _pressure,
     groupMember: _member,
-    adaptive,
+    algorithm,
+    adaptive: _adaptive,
     ...rest
   } = cfg;
-  const keyed = cfg.controller === 'adaptive' ? { ...rest, adaptive } : rest;
+  const keyed = { ...rest, ...algorithm.fingerprint(cfg) };
   const text = JSON.stringify({ ...keyed, keyBy, layout: STATE_LAYOUT });
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
-}
-
-interface DecodedStep {
-  readonly created: boolean;
-  readonly result: FrictionResult;
-  readonly saturated: readonly FrictionSaturation[];
-}
-
-function stepScript(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): LuaScript {
-  const source =
-    cfg.controller === 'adaptive' ? adaptiveStepScript(cfg, ttl) : proportionalStepScript(cfg, ttl);
-  return luaScript(source);
 }
 
 function badReply(): AuthflowError {
@@ -100,6 +78,7 @@ export class RedisFrictionStore implements FrictionStateStore {
   readonly #cmds: RedisCommands;
   readonly #cfg: ResolvedFrictionConfig;
   readonly #keyBase: string;
+  readonly #algorithm: RedisAlgorithmStep;
   readonly #script: LuaScript;
   readonly #known: LRUCache<string, true>;
 
@@ -112,11 +91,14 @@ export class RedisFrictionStore implements FrictionStateStore {
     this.#cmds = cmds;
     this.#cfg = spec.config;
     this.#keyBase = `${keyPrefix}friction:${configFingerprint(spec.config, spec.keyBy)}:`;
-    this.#script = stepScript(spec.config, {
-      clientTtlMs,
-      penaltyTtlMs: spec.penaltyTtlMs,
-      penaltyMinFriction: spec.penaltyMinFriction,
-    });
+    this.#algorithm = redisStepOf(spec.config);
+    this.#script = luaScript(
+      this.#algorithm.script(spec.config, {
+        clientTtlMs,
+        penaltyTtlMs: spec.penaltyTtlMs,
+        penaltyMinFriction: spec.penaltyMinFriction,
+      }),
+    );
     this.#known = new LRUCache({
       max: Math.min(spec.maxClients, MAX_KNOWN_CLIENTS),
       ttl: clientTtlMs,
@@ -145,10 +127,7 @@ export class RedisFrictionStore implements FrictionStateStore {
       [tool, String(nowMs), mode],
     );
     if (Array.isArray(reply) && reply[0] === 'corrupt') throw invalidState();
-    const { created, result, saturated } =
-      this.#cfg.controller === 'adaptive'
-        ? this.#decodeAdaptive(tool, reply)
-        : this.#decodeProportional(tool, reply);
+    const { created, result, saturated } = this.#decode(tool, reply);
     this.#known.set(clientKey, true);
     const events = created
       ? [{ type: 'created' as const, clientKey, totalClients: this.#known.size }]
@@ -171,55 +150,11 @@ export class RedisFrictionStore implements FrictionStateStore {
     return statusState(this.#cfg, state, nowMs);
   }
 
-  /** Reply: `{created, allowed, time, kind, a, b, c, d, e, ceilLevel…, ceilAt…, sat…}`. */
-  #decodeProportional(tool: string, reply: unknown): DecodedStep {
-    const head = 9 + 2 * this.#cfg.ceilings.length;
-    if (!Array.isArray(reply) || reply.length < head) throw badReply();
-    const result = this.#result(tool, reply, head);
-    const saturated = reply.length > head ? this.#saturated(reply.slice(head)) : NONE;
-    return { created: reply[0] === 1, result, saturated };
-  }
-
-  #decodeAdaptive(tool: string, reply: unknown): DecodedStep {
+  #decode(tool: string, reply: unknown): RedisStepReply {
     try {
-      return parseAdaptiveReply(this.#cfg, tool, reply);
+      return this.#algorithm.parse(this.#cfg, tool, reply);
     } catch {
       throw badReply();
     }
-  }
-
-  #result(tool: string, r: readonly unknown[], head: number): FrictionResult {
-    const cfg = this.#cfg;
-    if (r[3] === 'u') return unconfiguredResult(tool, Number(r[4]));
-    const i = cfg.toolIndex.get(tool);
-    if (i === undefined) throw badReply();
-    const result = configuredResult(cfg.tools[i]!, {
-      friction: Number(r[4]),
-      ema: Number(r[5]),
-      effectiveTarget: Number(r[6]),
-      saturated: r[7] === '1',
-      budgetRemaining: cfg.defaultBudget - Number(r[8]),
-      decayPerMs: cfg.timeDecayRate / 1000,
-    });
-    if (!result.allowed) return result;
-    const ceil = r.slice(9, head).map(Number);
-    const n = cfg.ceilings.length;
-    const view = { ceilLevel: ceil.slice(0, n), ceilAt: ceil.slice(n) };
-    return withCeilings(cfg, view, i, Number(r[2]), result);
-  }
-
-  #saturated(rest: readonly unknown[]): FrictionSaturation[] {
-    const out: FrictionSaturation[] = [];
-    for (let j = 0; j + 2 < rest.length; j += 3) {
-      const tool = this.#cfg.tools[Number(rest[j])];
-      if (tool === undefined) throw badReply();
-      out.push({
-        toolName: tool.name,
-        friction: Number(rest[j + 1]),
-        targetRate: tool.targetRate,
-        effectiveTarget: Number(rest[j + 2]),
-      });
-    }
-    return out;
   }
 }

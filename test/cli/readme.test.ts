@@ -73,10 +73,10 @@ describe('README', () => {
     ['src/discovery/endpoints.ts', 'OAuthDiscoveryOptions', ''],
     ['src/discovery/protected-resource.ts', 'ProtectedResourceMetadataBase', ''],
     ['src/http/bearer-options.ts', 'BearerAuthOptions', ''],
-    ['src/friction/config.ts', 'ControllerConfig', ''],
-    ['src/friction/config.ts', 'ToolFrictionConfig', ''],
-    ['src/friction/config.ts', 'ToolGroupConfig', ''],
-    ['src/friction/registry.ts', 'FrictionRegistryOptions', ''],
+    ['src/friction/config-types.ts', 'ControllerConfig', ''],
+    ['src/friction/config-types.ts', 'ToolFrictionConfig', ''],
+    ['src/friction/config-types.ts', 'ToolGroupConfig', ''],
+    ['src/friction/registry-options.ts', 'FrictionRegistryOptions', ''],
     ['src/store/redis.ts', 'RedisStoreOptions', ''],
   ])('documents every option of %s %s', (file, name, prefix) => {
     const options = optionNames(file, name);

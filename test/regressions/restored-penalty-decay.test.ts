@@ -7,7 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FrictionControllerKind } from '../../src/friction/adaptive-config.js';
+import type { FrictionControllerKind } from '../../src/friction/config.js';
 import { FrictionRegistry } from '../../src/friction/registry.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { RedisStore } from '../../src/store/redis.js';

@@ -3,7 +3,7 @@
  * its own test file) so the same call sequence gives the same frictions everywhere.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FrictionControllerKind } from '../../src/friction/adaptive-config.js';
+import type { FrictionControllerKind } from '../../src/friction/config.js';
 import { resolveFrictionConfig } from '../../src/friction/config.js';
 import { FrictionController } from '../../src/friction/controller.js';
 import type { FrictionStoreSpec, Store } from '../../src/store/types.js';

@@ -1,7 +1,7 @@
 /**
  * The `'adaptive'` controller's math over the plain {@link FrictionState} (its extra fields
- * `credit`, `groupCredit`, `gate`, `closedAt`). `state.ts` dispatches here when
- * `config.controller` is `'adaptive'`; the window, the EMAs, the budget and the result shape are
+ * `credit`, `groupCredit`, `gate`, `closedAt`), behind `adaptiveAlgorithm` (`algorithm.ts`
+ * here); the window, the EMAs, the budget and the result shape are
  * shared with the proportional controller.
  *
  * Per account (a tool, or a group with `pressureWeight > 0`) the credit is the integral of the
@@ -18,11 +18,11 @@
  * @internal
  */
 
-import type { ResolvedFrictionConfig } from './config.js';
-import { configuredResult, type FrictionResult } from './decision.js';
-import { copied, filled } from './number-array.js';
-import { detectSaturation } from './saturation.js';
-import type { LiveState } from './state.js';
+import { configuredResult, type FrictionResult } from '../decision.js';
+import { copied, filled } from '../number-array.js';
+import type { ResolvedFrictionConfig } from '../resolved-config.js';
+import { detectSaturation } from '../saturation.js';
+import type { LiveState } from '../state-layout.js';
 
 /** The adaptive controller's fields of a {@link FrictionState}. */
 export interface AdaptiveFields {
@@ -57,26 +57,31 @@ function refillFactor(cfg: ResolvedFrictionConfig, s: LiveState, t: number): num
   return idle > 0 ? Math.exp((-lambda * idle) / 1000) : 1;
 }
 
-function emaDecay(cfg: ResolvedFrictionConfig, s: LiveState, t: number): number {
-  const lambda = cfg.timeDecayRate;
-  if (lambda <= 0 || s.lastT === null || !(t > s.lastT)) return 1;
-  return Math.exp((-lambda * (t - s.lastT)) / 1000);
-}
-
 function refilled(credit: number, burst: number, r: number): number {
   return r === 1 ? credit : burst - (burst - credit) * r;
 }
 
-/** Friction of tool `i` with refill factor `r`: the highest over its accounts, in [0, 1]. */
+/** `Math.min(1, Math.max(0, f))` for a number (never NaN here): −0 becomes +0 as there. */
+function unit(f: number): number {
+  return f > 0 ? Math.min(f, 1) : 0;
+}
+
+/**
+ * Friction of tool `i` with refill factor `r`: the highest over its accounts, in [0, 1]. A
+ * comparison picks the higher account where `Math.max` did: they differ only on ±0, which
+ * {@link unit} maps to +0 either way.
+ */
 function toolFriction(cfg: ResolvedFrictionConfig, s: AdaptiveState, i: number, r: number) {
   const { toolBurst, groupBurst } = cfg.adaptive;
-  let f = 1 - refilled(s.credit[i]!, toolBurst[i]!, r) / toolBurst[i]!;
+  const credit = r === 1 ? s.credit[i]! : refilled(s.credit[i]!, toolBurst[i]!, r);
+  let f = 1 - credit / toolBurst[i]!;
   const groups = cfg.pressureGroups[i]!;
   for (let k = 0; k < groups.length; k++) {
     const g = groups[k]!;
-    f = Math.max(f, 1 - refilled(s.groupCredit[g]!, groupBurst[g]!, r) / groupBurst[g]!);
+    const gf = 1 - refilled(s.groupCredit[g]!, groupBurst[g]!, r) / groupBurst[g]!;
+    if (gf > f) f = gf;
   }
-  return Math.min(1, Math.max(0, f));
+  return unit(f);
 }
 
 function reopenCredit(burst: number, h: number): number {
@@ -135,6 +140,7 @@ export function adaptiveCheck(
   s: LiveState,
   i: number,
   t: number,
+  d: number,
 ): FrictionResult {
   const a = s as AdaptiveState;
   const tool = cfg.tools[i]!;
@@ -143,7 +149,7 @@ export function adaptiveCheck(
   const blocked = blockedAt(cfg, a, i, t, r, f);
   const result = configuredResult(tool, {
     friction: blocked ? Math.max(f, tool.hardBlockThreshold) : f,
-    ema: a.ema[i]! * emaDecay(cfg, a, t),
+    ema: a.ema[i]! * d,
     effectiveTarget: a.target[i]!,
     saturated: a.satFlag[i] === 1,
     budgetRemaining: cfg.defaultBudget - a.spent,
@@ -157,8 +163,8 @@ export function adaptiveCheck(
 }
 
 /**
- * The part of a record that comes before the window update: commits the idle refill and the EMA
- * time decay, and charges the budget at the current friction.
+ * The part of a record that comes before the window update: commits the idle refill and charges
+ * the budget at the current friction (the EMA time decay is applied with the EMA update).
  */
 export function adaptiveBeforeRecord(
   cfg: ResolvedFrictionConfig,
@@ -177,35 +183,25 @@ export function adaptiveBeforeRecord(
       a.groupCredit[g] = refilled(a.groupCredit[g]!, groupBurst[g]!, r);
     }
   }
-  const d = emaDecay(cfg, a, t);
-  if (d !== 1) for (let i = 0; i < a.ema.length; i++) a.ema[i] = a.ema[i]! * d;
   if (charge && ti !== undefined) {
     const tool = cfg.tools[ti]!;
     a.spent += tool.minCost + toolFriction(cfg, a, ti, 1) * (tool.maxCost - tool.minCost);
   }
 }
 
+/** `Math.min(burst, Math.max(0, credit + earn − cost))`, the same value (−0 becomes +0). */
 function settle(credit: number, earn: number, cost: number, burst: number): number {
-  return Math.min(burst, Math.max(0, credit + earn - cost));
-}
-
-function moveCredits(cfg: ResolvedFrictionConfig, s: AdaptiveState, ti: number | undefined) {
-  const { tolerance, toolBurst, groupBurst } = cfg.adaptive;
-  for (let i = 0; i < s.credit.length; i++) {
-    s.credit[i] = settle(s.credit[i]!, s.target[i]! + tolerance, ti === i ? 1 : 0, toolBurst[i]!);
-  }
-  for (let g = 0; g < cfg.groups.length; g++) {
-    const cost = ti !== undefined && cfg.groupMember[g]![ti] ? 1 : 0;
-    const earn = cfg.groups[g]!.aggregateTarget + tolerance;
-    s.groupCredit[g] = settle(s.groupCredit[g]!, earn, cost, groupBurst[g]!);
-  }
+  const v = credit + earn - cost;
+  return v > 0 ? Math.min(v, burst) : 0;
 }
 
 /**
- * The part of a record that comes after the window and EMA update: moves the credits, updates
- * the stored frictions, saturation relief and the gates. A recorded call of a tool opens its
- * gate; a gate closes at friction ≥ threshold. `warmupCalls` does not apply: an account starts
- * full, and its burst capacity is the warm-up.
+ * The part of a record that comes after the window and EMA update: moves the credits (every
+ * recorded call earns each account `target + tolerance`, a call of the account's tool costs
+ * 1), updates the stored frictions, the gates and saturation relief. A recorded call of a tool
+ * opens its gate; a gate closes at friction ≥ threshold. `warmupCalls` does not apply: an
+ * account starts full, and its burst capacity is the warm-up. Each group's friction is computed
+ * once and raised into its members' (the same maximum, in the same order, as per tool).
  */
 export function adaptiveAfterRecord(
   cfg: ResolvedFrictionConfig,
@@ -215,16 +211,39 @@ export function adaptiveAfterRecord(
   onSaturation?: (toolIndex: number) => void,
 ): void {
   const a = s as AdaptiveState;
-  moveCredits(cfg, a, ti);
-  for (let i = 0; i < a.friction.length; i++) a.friction[i] = toolFriction(cfg, a, i, 1);
-  detectSaturation(cfg, a, onSaturation);
-  if (ti !== undefined) a.gate[ti] = 0;
-  for (let i = 0; i < a.gate.length; i++) {
-    if (a.gate[i] === 0 && a.friction[i]! >= cfg.tools[i]!.hardBlockThreshold) {
-      a.gate[i] = 1;
+  const { tolerance, toolBurst, groupBurst } = cfg.adaptive;
+  const { tools, groups, groupMember } = cfg;
+  const { credit, groupCredit, target, friction, gate } = a;
+  if (ti !== undefined) gate[ti] = 0;
+  for (let i = 0; i < credit.length; i++) {
+    const burst = toolBurst[i]!;
+    const c = settle(credit[i]!, target[i]! + tolerance, ti === i ? 1 : 0, burst);
+    credit[i] = c;
+    friction[i] = 1 - c / burst;
+  }
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g]!;
+    const cost = ti !== undefined && groupMember[g]![ti] ? 1 : 0;
+    const burst = groupBurst[g]!;
+    const c = settle(groupCredit[g]!, group.aggregateTarget + tolerance, cost, burst);
+    groupCredit[g] = c;
+    if (!(group.pressureWeight > 0)) continue;
+    const gf = 1 - c / burst;
+    const members = group.members;
+    for (let m = 0; m < members.length; m++) {
+      const i = members[m]!;
+      if (gf > friction[i]!) friction[i] = gf;
+    }
+  }
+  for (let i = 0; i < friction.length; i++) {
+    const f = unit(friction[i]!);
+    friction[i] = f;
+    if (gate[i] === 0 && f >= tools[i]!.hardBlockThreshold) {
+      gate[i] = 1;
       a.closedAt[i] = t;
     }
   }
+  detectSaturation(cfg, a, onSaturation);
 }
 
 /** Per-tool friction at `t` that is at least `min` (for the penalty store), or undefined. */

@@ -10,11 +10,7 @@
  * @module
  */
 
-import { invalidArg } from '../errors.js';
-import type { ResolvedGroup, ResolvedTool } from './config.js';
-
-/** Which feedback loop decides: the Python-compatible one or the adaptive one. */
-export type FrictionControllerKind = 'proportional' | 'adaptive';
+import { invalidArg } from '../../errors.js';
 
 /** At most 6 block/unblock toggles a minute. @default 20000 */
 export const DEFAULT_MIN_BLOCK_MS = 20_000;
@@ -104,8 +100,8 @@ export function resolveAdaptiveOptions(
   input: unknown,
   deadZone: number,
   timeDecayRate: number,
-  tools: readonly ResolvedTool[],
-  groups: readonly ResolvedGroup[],
+  tools: readonly { readonly targetRate: number }[],
+  groups: readonly { readonly aggregateTarget: number }[],
 ): ResolvedAdaptiveOptions {
   if (input !== undefined && (typeof input !== 'object' || input === null)) {
     throw invalidArg('ERR_INVALID_ARG_TYPE', 'The option "adaptive" must be an object');
@@ -124,19 +120,4 @@ export function resolveAdaptiveOptions(
     toolBurst: Object.freeze(tools.map((t) => cap(t.targetRate))),
     groupBurst: Object.freeze(groups.map((g) => cap(g.aggregateTarget))),
   });
-}
-
-/**
- * Validates the `controller` option.
- *
- * @throws TypeError `ERR_INVALID_ARG_VALUE` unless `'proportional'`, `'adaptive'` or undefined.
- * @internal
- */
-export function resolveControllerKind(value: unknown): FrictionControllerKind {
-  if (value === undefined || value === 'adaptive') return 'adaptive';
-  if (value === 'proportional') return 'proportional';
-  throw invalidArg(
-    'ERR_INVALID_ARG_VALUE',
-    'The option "controller" must be "proportional" or "adaptive"',
-  );
 }

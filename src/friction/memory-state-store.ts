@@ -1,32 +1,39 @@
 /**
- * In-process friction state store: an LRU of client states bounded by `maxClients`, and a
- * penalty table (TTL- and size-bounded) so an evicted client's friction is restored when it
- * returns — cycling client ids is not a way to reset friction.
+ * In-process friction state store, friction's own implementation of its port: an LRU of client
+ * states bounded by `maxClients`, and a penalty table (TTL- and size-bounded) so an evicted
+ * client's friction is restored when it returns — cycling client ids is not a way to reset
+ * friction. `MemoryStore.friction()` binds one; a registry without a `store` owns one directly.
  *
  * @module
  * @internal
  */
 
-import { ceilingLevels } from '../friction/ceiling.js';
-import type { FrictionClientStatus, FrictionResult } from '../friction/decision.js';
+import type { Clock } from '../types.js';
+import { ceilingLevels } from './ceiling.js';
+import { decayFactor } from './decay.js';
+import type { FrictionClientStatus, FrictionResult } from './decision.js';
 import {
   checkAndRecordState,
   checkState,
   createState,
-  decayFactor,
   type LiveState,
   peakFrictions,
   recordState,
   restoreFrictions,
-} from '../friction/state.js';
-import { statusState } from '../friction/state-status.js';
+} from './state.js';
+import { statusState } from './state-status.js';
 import type {
   FrictionLifecycleEvent,
   FrictionStateStore,
   FrictionStepMode,
   FrictionStepOutcome,
   FrictionStoreSpec,
-} from './types.js';
+} from './store-port.js';
+
+/** Evicted clients' penalties kept per binding. @default 10000 */
+export const DEFAULT_MAX_PENALTIES = 10_000;
+/** Interval of the (unref'd) sweep of expired penalties, ms. @default 60000 */
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * What an evicted client leaves behind: everything that limits it — frictions (decayed like
@@ -53,13 +60,20 @@ function maxInto(into: number[] | undefined, from: readonly number[] | undefined
   return into;
 }
 
-/** The memory store's {@link FrictionStateStore}. @internal */
+/** The in-process {@link FrictionStateStore}. @internal */
 export class MemoryFrictionStore implements FrictionStateStore {
   readonly #spec: FrictionStoreSpec;
   readonly #maxPenalties: number;
   readonly #states = new Map<string, LiveState>();
   readonly #penalties = new Map<string, Penalty>();
   #mru: string | undefined;
+  /** Tools first saturated during the current step (a step is synchronous). */
+  #saturated: number[] | undefined;
+  /** Collects into {@link #saturated}; one function for every step, not one per call. */
+  readonly #onSaturation = (i: number): void => {
+    this.#saturated ??= [];
+    this.#saturated.push(i);
+  };
 
   constructor(spec: FrictionStoreSpec, maxPenalties: number) {
     this.#spec = spec;
@@ -101,18 +115,15 @@ export class MemoryFrictionStore implements FrictionStateStore {
       this.#states.set(clientKey, s);
     }
     this.#mru = clientKey;
-    let sat: number[] | undefined;
-    const onSat = (i: number) => {
-      sat ??= [];
-      sat.push(i);
-    };
+    this.#saturated = undefined;
     let result: FrictionResult;
     if (mode === 'check-and-record') {
-      result = checkAndRecordState(cfg, s, tool, t, onSat);
+      result = checkAndRecordState(cfg, s, tool, t, this.#onSaturation);
     } else {
-      recordState(cfg, s, tool, t, false, onSat);
+      recordState(cfg, s, tool, t, false, this.#onSaturation);
       result = checkState(cfg, s, tool, t);
     }
+    const sat = this.#saturated as number[] | undefined;
     const state = s;
     const saturated = sat?.map((i) => ({
       toolName: cfg.tools[i]!.name,
@@ -155,7 +166,7 @@ export class MemoryFrictionStore implements FrictionStateStore {
   }
 
   #decayed(p: Penalty, t: number): Record<string, number> {
-    const d = decayFactor(this.#spec.config, { lastT: p.capturedAt } as LiveState, t);
+    const d = decayFactor(this.#spec.config, { lastT: p.capturedAt }, t);
     const out: Record<string, number> = {};
     for (const [tool, f] of Object.entries(p.levels)) out[tool] = f * d;
     return out;
@@ -206,4 +217,33 @@ export class MemoryFrictionStore implements FrictionStateStore {
     }
     events.push({ type: 'penalty_restored', clientKey: key, peakFriction: peakOf(levels) });
   }
+}
+
+/** A state store owned by its user, with its sweep timer; `close` stops it and drops the states. */
+export interface OwnedStateStore {
+  readonly states: FrictionStateStore;
+  close(): Promise<void>;
+}
+
+/**
+ * A registry's own in-memory state store (no `store` option): what `new MemoryStore({ now })`
+ * bound for it, without the store's value cache — penalties swept every 60 s (unref'd timer),
+ * everything dropped by `close`.
+ */
+export function ownedMemoryStateStore(spec: FrictionStoreSpec, now: Clock): OwnedStateStore {
+  const states = new MemoryFrictionStore(spec, DEFAULT_MAX_PENALTIES);
+  let timer: NodeJS.Timeout | undefined = setInterval(
+    () => states.sweep(now()),
+    DEFAULT_SWEEP_INTERVAL_MS,
+  );
+  timer.unref();
+  return {
+    states,
+    close() {
+      clearInterval(timer);
+      timer = undefined;
+      states.clear();
+      return Promise.resolve();
+    },
+  };
 }
