@@ -5,8 +5,10 @@
  * `INFO commandstats` deltas (`evalsha` for the registry; every command for the limiter).
  * The baseline is another revision's `src` unpacked beside this file:
  * `mkdir -p bench/_old && git archive <rev> src | tar -x -C bench/_old`, then
- * `npx tsx --import ./scripts/lua-loader.mjs bench/redis-layout-ab.ts [rounds]`. Other clients
- * of the server add noise.
+ * `npx tsx --import ./scripts/lua-loader.mjs bench/redis-layout-ab.ts [rounds]` (env:
+ * `REDIS_URL`, default `redis://127.0.0.1:6379`; `CONTROLLER=proportional`). Other clients of the
+ * server add noise; `cpuUsPerOp` (Redis main-thread CPU from `INFO cpu`) is not inflated by
+ * preemption the way `INFO commandstats` µs are.
  *
  * @module
  */
@@ -68,6 +70,8 @@ async function run(label: string, op: () => Promise<unknown>, cmd: string, ms: n
   };
 }
 const prefix = `ab-${process.pid}:`;
+/** `CONTROLLER=proportional` for the other controller (default `'adaptive'`). */
+const CONTROLLER = process.env.CONTROLLER === 'proportional' ? 'proportional' : 'adaptive';
 const OLD = './_old/src/';
 const mods = { old: await import(`${OLD}redis.js`), new: await import('../src/redis.js') };
 const regMods = {
@@ -80,6 +84,7 @@ for (const v of ['old', 'new'] as const) {
   const store = new mods[v].RedisStore({ client, keyPrefix: `${prefix}${v}:` });
   const reg = new regMods[v].FrictionRegistry({
     ...frictionOptions,
+    defaultConfig: { controller: CONTROLLER },
     maxClients: 10 * CLIENTS,
     store: store as never,
     logger: silentLogger,
