@@ -19,6 +19,7 @@ import type { ResolvedFrictionConfig } from '../friction/config.js';
 import { type FrictionResult, unconfiguredResult } from '../friction/decision.js';
 import { checkState, type FrictionState } from '../friction/state.js';
 import { adaptiveStepLua } from './redis-adaptive-lua.js';
+import { foldConstants } from './redis-lua-constants.js';
 import { guardConfigLua } from './redis-lua-guards.js';
 import { layoutLocalsLua } from './redis-lua-layout.js';
 import {
@@ -54,10 +55,16 @@ local GROUPS = {${groups}}
  * ceilAt…, rawRate}` for an unconfigured tool, else `{created, allowed, 'c', nSat, time used,
  * ceilLevel…, ceilAt…, ema, target, satFlag, spent, gate, closedAt, lastT | '', credit,
  * groupCredit…}`, followed by `nSat` triples `(toolIndex, friction, effectiveTarget)`; or
- * `{'corrupt'}` for a state that fails validation (left as it is).
+ * `{'corrupt'}` for a state that fails validation (left as it is). `fold` false leaves the
+ * constants as locals (for tests).
  */
-export function adaptiveStepScript(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
-  return `${LUA_PRELUDE}${configLua(cfg, ttl)}${adaptiveStepLua(cfg)}`;
+export function adaptiveStepScript(
+  cfg: ResolvedFrictionConfig,
+  ttl: FrictionScriptTtls,
+  fold = true,
+): string {
+  const source = `${LUA_PRELUDE}${configLua(cfg, ttl)}${adaptiveStepLua(cfg)}`;
+  return fold ? foldConstants(source) : source;
 }
 
 /** A parsed reply of {@link adaptiveStepScript}. */

@@ -23,6 +23,7 @@ import STEP from './lua/proportional-step.lua';
 import VIEW from './lua/proportional-view.lua';
 import STATE_READ from './lua/state-read.lua';
 import STEP_ARGS from './lua/step-args.lua';
+import { foldConstants } from './redis-lua-constants.js';
 import { CEILING_LUA, guardConfigLua, VALIDATE_LUA } from './redis-lua-guards.js';
 import { layoutLocalsLua } from './redis-lua-layout.js';
 import {
@@ -69,13 +70,15 @@ const CONTROL_LUA =
  * ARGV = tool name, time (epoch ms; bounded by Redis `TIME` + `CLOCK_TOLERANCE_MS`), mode
  * (`check-and-record` | `record`). Reply: `{created, allowed, time used, kind, a, b, c, d, e,
  * ceilLevel…, ceilAt…}` then saturation triples, or `{'corrupt'}` for a state that fails
- * validation (left as it is).
+ * validation (left as it is). `fold` false leaves the constants as locals (for tests).
  */
 export function proportionalStepScript(
   cfg: ResolvedFrictionConfig,
   ttl: FrictionScriptTtls,
+  fold = true,
 ): string {
-  return `${LUA_PRELUDE}${configLua(cfg, ttl)}${CONTROL_LUA}${stateIoLua(cfg, false)}\n${STEP}${COMMIT_LUA}`;
+  const source = `${LUA_PRELUDE}${configLua(cfg, ttl)}${CONTROL_LUA}${stateIoLua(cfg, false)}\n${STEP}${COMMIT_LUA}`;
+  return fold ? foldConstants(source) : source;
 }
 
 /** The adaptive controller's fields, when the state has them. */
