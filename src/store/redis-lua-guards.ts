@@ -26,12 +26,13 @@ export function guardConfigLua(cfg: ResolvedFrictionConfig): string {
     .map((list) => (list.length === 0 ? 'NOC' : luaNumbers(list.map((c) => c + 1))))
     .join(',');
   const maxWindow = Math.max(0, ...cfg.ceilings.map((c) => c.windowMs));
+  const list = (values: number[]) => (values.length === 0 ? 'NOC' : luaNumbers(values));
   return `local C = ${cfg.ceilings.length}
 local NG = ${cfg.groups.length}
-local CEIL_LIM = ${luaNumbers(cfg.ceilings.map((c) => c.limit))}
-local CEIL_WIN = ${luaNumbers(cfg.ceilings.map((c) => c.windowMs))}
-local CEIL_MAXWIN = ${luaNumber(maxWindow)}
 local NOC = {}
+local CEIL_LIM = ${list(cfg.ceilings.map((c) => c.limit))}
+local CEIL_WIN = ${list(cfg.ceilings.map((c) => c.windowMs))}
+local CEIL_MAXWIN = ${luaNumber(maxWindow)}
 local TOOL_CEILS = {${perTool}}
 local SKEW = ${CLOCK_TOLERANCE_MS}
 `;

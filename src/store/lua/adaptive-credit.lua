@@ -29,7 +29,7 @@ end
 local function reopenCredit(b, h) return (1 - h) * b + math.min(1, (h * b) / 2) end
 
 local function recovered(s, i, r)
-  local h = HARD[i]
+  local h = TOOLC[T_HARD + i]
   if refilled(s[O_CREDIT + i], TBURST[i], r) < reopenCredit(TBURST[i], h) then return false end
   for g = 1, #GROUPS do
     local G = GROUPS[g]
@@ -47,11 +47,11 @@ local function allowedNow(s, i, t)
   local f = toolFriction(s, i, r)
   local blocked
   if s[O_GATE + i] ~= 1 then
-    blocked = f >= HARD[i]
+    blocked = f >= TOOLC[T_HARD + i]
   else
     blocked = t < s[O_CLOSEDAT + i] + MIN_BLOCK or not recovered(s, i, r)
   end
   if blocked then return false end
-  if not ((BUDGET - s.spent) >= (MINC[i] + f * (MAXC[i] - MINC[i]))) then return false end
+  if not ((BUDGET - s.spent) >= (TOOLC[T_MINC + i] + f * (TOOLC[T_MAXC + i] - TOOLC[T_MINC + i]))) then return false end
   return ceilOk(s, i, t)
 end

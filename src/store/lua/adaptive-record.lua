@@ -9,7 +9,7 @@ local function record(s, name, ti, t, charge, sat)
   if d ~= 1 then for i = O_EMA + 1, O_EMA + K do s[i] = s[i] * d end end
   if charge and ti ~= nil then
     local i = ti + 1
-    s.spent = s.spent + (MINC[i] + toolFriction(s, i, 1) * (MAXC[i] - MINC[i]))
+    s.spent = s.spent + (TOOLC[T_MINC + i] + toolFriction(s, i, 1) * (TOOLC[T_MAXC + i] - TOOLC[T_MINC + i]))
   end
   pushWindow(s, name, ti)
   s.n = s.n + 1
@@ -45,7 +45,7 @@ local function record(s, name, ti, t, charge, sat)
     if not (f > 0) then f = 0 end
     if not (f < 1) then f = 1 end
     s[O_FRICTION + i] = f
-    if s[O_GATE + i] == 0 and f >= HARD[i] then
+    if s[O_GATE + i] == 0 and f >= TOOLC[T_HARD + i] then
       s[O_GATE + i] = 1
       s[O_CLOSEDAT + i] = t
     end

@@ -1,7 +1,7 @@
 local function fresh()
   local s = {}
   for i = 1, NF do s[i] = 0 end
-  for i = 1, K do s[O_TARGET + i] = TARGET[i] end
+  for i = 1, K do s[O_TARGET + i] = TOOLC[T_TARGET + i] end
   s.v, s.n, s.spent, s.head, s.size = 1, 0, 0, 0, 0
   s.others, s.otherCounts = {}, {}
   s.ring = string.rep('\0', W * RW)

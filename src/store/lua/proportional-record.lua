@@ -8,7 +8,7 @@ local function record(s, name, ti, t, d, charge, sat)
   end
   if charge and ti ~= nil then
     local i = ti + 1
-    s.spent = s.spent + (MINC[i] + s[O_FRICTION + i] * (MAXC[i] - MINC[i]))
+    s.spent = s.spent + (TOOLC[T_MINC + i] + s[O_FRICTION + i] * (TOOLC[T_MAXC + i] - TOOLC[T_MINC + i]))
   end
   pushWindow(s, name, ti)
   s.n = s.n + 1

@@ -11,8 +11,8 @@ local function step()
     if ti ~= nil then
       local i = ti + 1
       local f = s[O_FRICTION + i] * d
-      local cost = MINC[i] + f * (MAXC[i] - MINC[i])
-      if f >= HARD[i] or not ((BUDGET - s.spent) >= cost) then allowed = 0
+      local cost = TOOLC[T_MINC + i] + f * (TOOLC[T_MAXC + i] - TOOLC[T_MINC + i])
+      if f >= TOOLC[T_HARD + i] or not ((BUDGET - s.spent) >= cost) then allowed = 0
       elseif not ceilOk(s, i, t) then allowed = 0 end
     end
     if allowed == 1 then record(s, name, ti, t, d, true, sat) end
