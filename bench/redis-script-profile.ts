@@ -1,8 +1,12 @@
 /**
- * Redis server time per call of the friction step script, cut short at each stage (read,
- * decode, validate, step, full), under the Redis friction bench's workload (1 000 clients,
- * 20 % limited calls, 64 in flight), for both controllers: `INFO commandstats` deltas of
- * `evalsha` (µs per call). Run on a Redis of its own (other clients add noise):
+ * Redis server time per call of the friction step script, cut short at each stage (the script's
+ * constants and tables, its functions, the arguments and `TIME`, `GET`, decode with the checks,
+ * the step, then the full script with its write), under the Redis friction bench's workload
+ * (1 000 clients, 20 % limited calls, 64 in flight, the wall clock), for both controllers. Each
+ * figure is `commandstats µs per EVALSHA / Redis main-thread CPU µs per call` (`INFO
+ * commandstats` and `INFO cpu` deltas; the CPU figure includes reading the request and writing
+ * the reply). Other clients of the server add noise: run it on a Redis of its own, e.g.
+ * `redis-server --port 6390 --save ''`, then
  * `npx tsx --import ./scripts/lua-loader.mjs bench/redis-script-profile.ts [redis-url] [ms]`.
  *
  * @module
@@ -40,7 +44,7 @@ function variants(full: string): Record<string, string> {
   const cut = (m: string) => `${full.slice(0, full.indexOf(m))}return 1`;
   return {
     none: 'return 1',
-    fexp: cut('\nlocal K = '),
+    prelude: cut('local INDEX'),
     config: cut('local function fresh()'),
     funcs: cut('local key, name, mode'),
     args: cut('local function loadState'),
@@ -54,6 +58,8 @@ function variants(full: string): Record<string, string> {
   };
 }
 
+const prefix = `profile-${process.pid}:`;
+let controllerNow = '';
 const mix = workload(0.2);
 let seq = 0;
 let now = Date.now();
@@ -79,7 +85,7 @@ async function run(sha: string, n64 = 64): Promise<{ perCall: number; cpu: numbe
         const r = await client.evalsha(
           sha,
           1,
-          `p:${clientKeys[i % CLIENTS]}`,
+          `${prefix}${controllerNow}:${clientKeys[i % CLIENTS]}`,
           call.tool,
           String(now),
           mode,
@@ -95,7 +101,7 @@ async function run(sha: string, n64 = 64): Promise<{ perCall: number; cpu: numbe
 }
 
 for (const controller of ['adaptive', 'proportional'] as const) {
-  await client.flushdb();
+  controllerNow = controller;
   const cfg = resolveFrictionConfig({ ...frictionOptions, controller } as never);
   const full =
     controller === 'adaptive' ? adaptiveStepScript(cfg, ttl) : proportionalStepScript(cfg, ttl);
@@ -113,4 +119,6 @@ for (const controller of ['adaptive', 'proportional'] as const) {
   }
   console.log(controller, JSON.stringify(out));
 }
+const keys = await client.keys(`${prefix}*`);
+for (let i = 0; i < keys.length; i += 500) await client.unlink(...keys.slice(i, i + 500));
 client.disconnect();
