@@ -5,8 +5,10 @@
  * `INFO commandstats` deltas (`evalsha` for the registry; every command for the limiter).
  * The baseline is another revision's `src` unpacked beside this file:
  * `mkdir -p bench/_old && git archive <rev> src | tar -x -C bench/_old`, then
- * `npx tsx --import ./scripts/lua-loader.mjs bench/redis-layout-ab.ts [rounds]`. Other clients
- * of the server add noise.
+ * `npx tsx --import ./scripts/lua-loader.mjs bench/redis-layout-ab.ts [rounds]` (env:
+ * `REDIS_URL`, default `redis://127.0.0.1:6379`; `CONTROLLER=proportional`). Other clients of the
+ * server add noise; `cpuUsPerOp` (Redis main-thread CPU from `INFO cpu`) is not inflated by
+ * preemption the way `INFO commandstats` µs are.
  *
  * @module
  */
@@ -21,7 +23,7 @@ import {
   workload,
 } from './friction-throughput.js';
 
-const client = new Redis('redis://127.0.0.1:6379');
+const client = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 async function stats(): Promise<Record<string, { calls: number; usec: number }>> {
   const text = await client.info('commandstats');
   const out: Record<string, { calls: number; usec: number }> = {};
@@ -29,7 +31,14 @@ async function stats(): Promise<Record<string, { calls: number; usec: number }>>
     out[m[1]!] = { calls: +m[2]!, usec: +m[3]! };
   return out;
 }
+/** Redis main-thread CPU seconds (user + sys), from `INFO cpu`: not inflated by preemption. */
+async function cpu(): Promise<number> {
+  const text = await client.info('cpu');
+  const get = (k: string) => Number(new RegExp(`${k}:([\\d.]+)`).exec(text)?.[1] ?? 0);
+  return get('used_cpu_user_main_thread') + get('used_cpu_sys_main_thread');
+}
 async function run(label: string, op: () => Promise<unknown>, cmd: string, ms: number) {
+  const c0 = await cpu();
   const s0 = await stats();
   const t0 = performance.now();
   let n = 0;
@@ -44,6 +53,7 @@ async function run(label: string, op: () => Promise<unknown>, cmd: string, ms: n
   );
   const dt = (performance.now() - t0) / 1000;
   const s1 = await stats();
+  const c1 = await cpu();
   const cs = cmd.split(',');
   let calls = 0,
     usec = 0;
@@ -56,9 +66,12 @@ async function run(label: string, op: () => Promise<unknown>, cmd: string, ms: n
     opsPerS: Math.round(n / dt),
     usPerCall: +(usec / calls).toFixed(1),
     usPerOp: +(usec / n).toFixed(1),
+    cpuUsPerOp: +(((c1 - c0) * 1e6) / n).toFixed(1),
   };
 }
 const prefix = `ab-${process.pid}:`;
+/** `CONTROLLER=proportional` for the other controller (default `'adaptive'`). */
+const CONTROLLER = process.env.CONTROLLER === 'proportional' ? 'proportional' : 'adaptive';
 const OLD = './_old/src/';
 const mods = { old: await import(`${OLD}redis.js`), new: await import('../src/redis.js') };
 const regMods = {
@@ -71,6 +84,7 @@ for (const v of ['old', 'new'] as const) {
   const store = new mods[v].RedisStore({ client, keyPrefix: `${prefix}${v}:` });
   const reg = new regMods[v].FrictionRegistry({
     ...frictionOptions,
+    defaultConfig: { controller: CONTROLLER },
     maxClients: 10 * CLIENTS,
     store: store as never,
     logger: silentLogger,

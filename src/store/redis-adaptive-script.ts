@@ -1,8 +1,8 @@
 /**
  * The Lua script of one friction step for the `'adaptive'` controller, beside the proportional
  * one (`redis-friction-script.ts`), with the same KEYS/ARGV and the same storage: the
- * {@link FrictionState} as MessagePack (exact doubles) including the adaptive fields, read back
- * as JSON by the shared read script. It runs the decision and the record of
+ * {@link FrictionState} in the binary layout of `redis-lua-layout.ts` (exact doubles) including
+ * the adaptive fields, read back as JSON by the shared read script. It runs the decision and the record of
  * `src/friction/adaptive-state.ts` operation for operation (only `exp`, through the
  * bit-identical `fexp`), and replies with the raw inputs of the check so that the result
  * (including the `retryAfterMs`, which needs a logarithm) is built by the very same TypeScript
@@ -18,8 +18,10 @@
 import type { ResolvedFrictionConfig } from '../friction/config.js';
 import { type FrictionResult, unconfiguredResult } from '../friction/decision.js';
 import { checkState, type FrictionState } from '../friction/state.js';
-import { ADAPTIVE_STEP_LUA } from './redis-adaptive-lua.js';
+import { adaptiveStepLua } from './redis-adaptive-lua.js';
+import { foldConstants } from './redis-lua-constants.js';
 import { guardConfigLua } from './redis-lua-guards.js';
+import { layoutLocalsLua } from './redis-lua-layout.js';
 import {
   type FrictionScriptTtls,
   LUA_PRELUDE,
@@ -37,7 +39,7 @@ function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string
       return `{has={${has}},target=${luaNumber(g.aggregateTarget)},weight=${luaNumber(g.pressureWeight)}}`;
     })
     .join(',');
-  return `${sharedConfigLua(cfg, ttl)}${guardConfigLua(cfg)}local TOL = ${luaNumber(a.tolerance)}
+  return `${sharedConfigLua(cfg, ttl)}${guardConfigLua(cfg)}${layoutLocalsLua(cfg, true)}local TOL = ${luaNumber(a.tolerance)}
 local MIN_BLOCK = ${luaNumber(a.minBlockMs)}
 local GRACE = ${luaNumber(a.idleGraceMs)}
 local TBURST = ${luaNumbers(a.toolBurst)}
@@ -53,10 +55,16 @@ local GROUPS = {${groups}}
  * ceilAt…, rawRate}` for an unconfigured tool, else `{created, allowed, 'c', nSat, time used,
  * ceilLevel…, ceilAt…, ema, target, satFlag, spent, gate, closedAt, lastT | '', credit,
  * groupCredit…}`, followed by `nSat` triples `(toolIndex, friction, effectiveTarget)`; or
- * `{'corrupt'}` for a state that fails validation (left as it is).
+ * `{'corrupt'}` for a state that fails validation (left as it is). `fold` false leaves the
+ * constants as locals (for tests).
  */
-export function adaptiveStepScript(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
-  return `${LUA_PRELUDE}${configLua(cfg, ttl)}${ADAPTIVE_STEP_LUA}`;
+export function adaptiveStepScript(
+  cfg: ResolvedFrictionConfig,
+  ttl: FrictionScriptTtls,
+  fold = true,
+): string {
+  const source = `${LUA_PRELUDE}${configLua(cfg, ttl)}${adaptiveStepLua(cfg)}`;
+  return fold ? foldConstants(source) : source;
 }
 
 /** A parsed reply of {@link adaptiveStepScript}. */

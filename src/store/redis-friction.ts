@@ -19,7 +19,6 @@ import { assertState, statusState } from '../friction/state-status.js';
 import { type RedisAlgorithmStep, type RedisStepReply, redisStepOf } from './redis-algorithms.js';
 import { type LuaScript, luaScript, type RedisCommands } from './redis-commands.js';
 import { STATE_READ_SCRIPT } from './redis-friction-script.js';
-import { ringWidth } from './redis-lua-lib.js';
 import type {
   FrictionStateStore,
   FrictionStepMode,
@@ -30,9 +29,10 @@ import type {
 /**
  * Version of the stored state's layout, part of the fingerprint: a layout change moves states
  * to new keys (those of an older version are never read and expire on their TTL). Layout 2
- * stores the window ring as a byte string (`redis-lua-lib.ts`).
+ * stores the window ring as a byte string (`redis-lua-lib.ts`); layout 3 every number as a
+ * double behind a header (`redis-lua-layout.ts`).
  */
-const STATE_LAYOUT = 2;
+const STATE_LAYOUT = 3;
 
 /** Most client keys remembered locally for `size`. */
 const MAX_KNOWN_CLIENTS = 10_000;
@@ -135,10 +135,10 @@ export class RedisFrictionStore implements FrictionStateStore {
     return { result, saturated, events };
   }
 
-  /** States are stored as MessagePack (exact doubles) and read back as JSON by a script. */
+  /** States are stored as exact doubles (`redis-lua-layout.ts`) and read back as JSON by a script. */
   async status(clientKey: string, nowMs: number): Promise<FrictionClientStatus | undefined> {
     const key = this.keyOf(clientKey);
-    const raw = await this.#cmds.evalScript(READ, [key], [String(ringWidth(this.#cfg))]);
+    const raw = await this.#cmds.evalScript(READ, [key], []);
     if (raw === null) return undefined;
     if (typeof raw !== 'string') throw badReply();
     let state: ReturnType<typeof assertState>;

@@ -10,12 +10,8 @@
 
 import type { ResolvedFrictionConfig } from '../friction/config.js';
 import CEILING from './lua/ceiling.lua';
-import VALIDATE_ADAPTIVE from './lua/validate-adaptive.lua';
 import VALIDATE_STATE from './lua/validate-state.lua';
 import { luaNumber, luaNumbers } from './redis-lua-lib.js';
-
-/** Where `validate-state.lua` takes the adaptive fields' checks. */
-const ADAPTIVE_CHECKS = '--[[adaptive checks]]';
 
 /**
  * How far a replica's clock may run ahead of the Redis server's clock before the step uses the
@@ -26,12 +22,16 @@ export const CLOCK_TOLERANCE_MS = 1000;
 
 /** The ceiling table and the clock tolerance, baked into a script. */
 export function guardConfigLua(cfg: ResolvedFrictionConfig): string {
-  const perTool = cfg.toolCeilings.map((list) => luaNumbers(list.map((c) => c + 1))).join(',');
+  const perTool = cfg.toolCeilings
+    .map((list) => (list.length === 0 ? 'NOC' : luaNumbers(list.map((c) => c + 1))))
+    .join(',');
   const maxWindow = Math.max(0, ...cfg.ceilings.map((c) => c.windowMs));
+  const list = (values: number[]) => (values.length === 0 ? 'NOC' : luaNumbers(values));
   return `local C = ${cfg.ceilings.length}
 local NG = ${cfg.groups.length}
-local CEIL_LIM = ${luaNumbers(cfg.ceilings.map((c) => c.limit))}
-local CEIL_WIN = ${luaNumbers(cfg.ceilings.map((c) => c.windowMs))}
+local NOC = {}
+local CEIL_LIM = ${list(cfg.ceilings.map((c) => c.limit))}
+local CEIL_WIN = ${list(cfg.ceilings.map((c) => c.windowMs))}
 local CEIL_MAXWIN = ${luaNumber(maxWindow)}
 local TOOL_CEILS = {${perTool}}
 local SKEW = ${CLOCK_TOLERANCE_MS}
@@ -42,10 +42,9 @@ local SKEW = ${CLOCK_TOLERANCE_MS}
 export const CEILING_LUA: string = `\n${CEILING}`;
 
 /**
- * `validState(s)`: the checks of `assertState` (version, lengths, numbers, a consistent
- * window; with `adaptive`, the adaptive fields too).
+ * `readRest(s, raw, p, no)`: reads the ring and the other tools of a stored state, with the
+ * checks of `assertState` that the stored layout does not make by itself
+ * (`redis-lua-layout.ts`: the header fixes the lengths, every number is a double and none may be
+ * NaN): counters and indexes in range, a consistent window.
  */
-export function validateLua(adaptive: boolean): string {
-  const extra = adaptive ? `\n${VALIDATE_ADAPTIVE.trimEnd()}` : '';
-  return `\n${VALIDATE_STATE.replace(ADAPTIVE_CHECKS, () => extra)}`;
-}
+export const VALIDATE_LUA: string = `\n${VALIDATE_STATE}`;

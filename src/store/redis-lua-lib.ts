@@ -69,6 +69,16 @@ export function ringWidth(cfg: ResolvedFrictionConfig): 1 | 2 {
   return cfg.tools.length + cfg.windowSize < 255 ? 1 : 2;
 }
 
+/** Each tool's target rate, then minimum cost, maximum cost and hard block threshold. */
+function toolColumns(tools: ResolvedFrictionConfig['tools']): number[] {
+  return [
+    ...tools.map((t) => t.targetRate),
+    ...tools.map((t) => t.minCost),
+    ...tools.map((t) => t.maxCost),
+    ...tools.map((t) => t.hardBlockThreshold),
+  ];
+}
+
 /** Key lifetimes baked into the script. */
 export interface FrictionScriptTtls {
   /** Idle lifetime of a client's state, ms (integer ≥ 1). */
@@ -96,10 +106,11 @@ local SAT_W = ${luaNumber(cfg.saturationWindow)}
 local SAT_R = ${luaNumber(cfg.saturationReliefRate)}
 local RW = ${ringWidth(cfg)}
 local INDEX = {${index}}
-local TARGET = ${luaNumbers(tools.map((t) => t.targetRate))}
-local MINC = ${luaNumbers(tools.map((t) => t.minCost))}
-local MAXC = ${luaNumbers(tools.map((t) => t.maxCost))}
-local HARD = ${luaNumbers(tools.map((t) => t.hardBlockThreshold))}
+local T_TARGET = 0
+local T_MINC = ${tools.length}
+local T_MAXC = ${2 * tools.length}
+local T_HARD = ${3 * tools.length}
+local TOOLC = ${luaNumbers(toolColumns(tools))}
 local CLIENT_TTL = ${Math.ceil(ttl.clientTtlMs)}
 local PENALTY_TTL = ${Math.ceil(ttl.penaltyTtlMs)}
 local PENALTY_MIN = ${luaNumber(ttl.penaltyMinFriction)}

@@ -6,15 +6,20 @@
  * @internal
  */
 
+import type { ResolvedFrictionConfig } from '../friction/config.js';
 import COMMIT from './lua/commit.lua';
 import STATE_IO from './lua/state-io.lua';
+import { stateCodecLua } from './redis-lua-layout.js';
 
 /**
- * The state I/O both step scripts share: `loadState` (the stored state, or a fresh one with
- * `created` = 1; an unreadable or invalid state raises), `appendSaturation` (the saturation
- * triples of a reply) and, in {@link COMMIT_LUA}, the write.
+ * The state I/O both step scripts share, for `cfg`'s stored layout (`redis-lua-layout.ts`):
+ * `loadState` (the stored state, or a fresh one with `created` = 1; an unreadable, foreign or
+ * invalid state raises), `encodeState`, `appendSaturation` (the saturation triples of a reply)
+ * and, in {@link COMMIT_LUA}, the write.
  */
-export const STATE_IO_LUA: string = `\n${STATE_IO}`;
+export function stateIoLua(cfg: ResolvedFrictionConfig, adaptive: boolean): string {
+  return `\n${STATE_IO}${stateCodecLua(cfg, adaptive)}`;
+}
 
 /**
  * Runs the script's `step` under `pcall`: a state that cannot be read, fails validation or breaks

@@ -12,6 +12,7 @@ import {
   redisClient,
   uniquePrefix,
 } from '../helpers/redis-env.js';
+import { decodeStored } from '../store/_state-layout.js';
 
 const OPTIONS = {
   defaultConfig: { warmupCalls: 5 },
@@ -102,11 +103,9 @@ describeRedis('Redis store shared by replicas', () => {
     expect(results.every((r) => r.allowed)).toBe(true);
     const keys = await clients[0]!.keys(`${keyPrefix}friction:*`);
     expect(keys).toHaveLength(1);
-    const read = "return cjson.encode(cmsgpack.unpack(redis.call('GET', KEYS[1])))";
-    const raw = (await clients[0]!.eval(read, 1, keys[0]!)) as string;
-    const state = JSON.parse(raw) as { n: number; size: number };
-    expect(state.n).toBe(200);
-    expect(state.size).toBe(200);
+    const state = decodeStored((await clients[0]!.getBuffer(keys[0]!))!);
+    expect(state.scalars.n).toBe(200);
+    expect(state.scalars.size).toBe(200);
   });
 
   it('two child processes alternating calls block at the same call', async () => {

@@ -57,12 +57,16 @@ const ADAPTIVE: FrictionConfigInput = {
   adaptive: { minBlockMs: 12_000, idleGraceMs: 500, burstCalls: 5, tolerance: 0.2 },
 };
 
-/** Script name → the exact source the store sends. */
-export function snapshotScripts(): Record<string, string> {
+/**
+ * Script name → the exact source the store sends; with `fold` false, the step scripts before
+ * their constants are folded in (`redis-lua-constants.ts`), which contain every `.lua` part
+ * verbatim.
+ */
+export function snapshotScripts(fold = true): Record<string, string> {
   const prop = (input: FrictionConfigInput, ttl: FrictionScriptTtls) =>
-    proportionalStepScript(resolveFrictionConfig(input), ttl);
+    proportionalStepScript(resolveFrictionConfig(input), ttl, fold);
   const adaptive = (input: FrictionConfigInput, ttl: FrictionScriptTtls) =>
-    adaptiveStepScript(resolveFrictionConfig(input), ttl);
+    adaptiveStepScript(resolveFrictionConfig(input), ttl, fold);
   return {
     'proportional-plain': prop(PLAIN, SHORT),
     'proportional-rich': prop(RICH, PENALTY),

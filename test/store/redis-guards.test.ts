@@ -7,6 +7,7 @@ import { RedisStore } from '../../src/store/redis.js';
 import { configFingerprint } from '../../src/store/redis-friction.js';
 import { captureLogger } from '../friction/_logger.js';
 import { deleteKeys, describeRedis, redisClient, uniquePrefix } from '../helpers/redis-env.js';
+import { decodeStored, encodeStored, type StoredState } from './_state-layout.js';
 
 const KINDS = ['proportional', 'adaptive'] as const;
 type Kind = (typeof KINDS)[number];
@@ -91,19 +92,44 @@ describeRedis('Redis store guards: ceilings, corrupt state, clocks, keyBy', () =
     },
   );
 
-  const corruptions: [string, (s: Record<string, unknown>) => void][] = [
-    ['another version', (s) => (s.v = 2)],
-    // The ring is a byte string, one byte per slot (slot + 1; 0 = empty).
-    ['a short ring', (s) => (s.ring = '\u0000')],
-    ['a missing array', (s) => delete s.ema],
-    ['a string in a numeric array', (s) => ((s.friction as unknown[])[0] = 'x')],
-    ['counts that disagree with the window', (s) => (s.size = 3)],
-    ['a ring slot without a tool', (s) => (s.ring = `\u0008${(s.ring as string).slice(1)}`)],
-    ['a ring that is not a string', (s) => (s.ring = [0])],
-    ['a negative spent budget', (s) => (s.spent = -1)],
-    ['no ceiling buckets', (s) => delete s.ceilLevel],
-    ['a short credit', (s) => (s.credit = [])],
+  // The stored layout (`redis-lua-layout.ts`): a header fixing the layout and its dimensions,
+  // exact doubles, the ring bytes (slot + 1; 0 = empty), the other tools.
+  const corruptions: [string, (s: StoredState) => void][] = [
+    ['another version', (s) => (s.header.tag = 'FR2')],
+    ['a short ring', (s) => (s.ring = s.ring.subarray(0, 1))],
+    ['a missing array', (s) => delete s.arrays.ema],
+    ['a NaN in a numeric array', (s) => (s.arrays.friction![0] = Number.NaN)],
+    ['an infinite number', (s) => (s.arrays.ema![0] = Number.POSITIVE_INFINITY)],
+    ['a NaN last call time', (s) => (s.scalars.lastT = Number.NaN)],
+    ['counts that disagree with the window', (s) => (s.scalars.size = 3)],
+    ['a ring slot without a tool', (s) => (s.ring[0] = 8)],
+    ['a head outside the window', (s) => (s.scalars.head = 8)],
+    ['a negative spent budget', (s) => (s.scalars.spent = -1)],
+    [
+      'no ceiling buckets',
+      (s) => {
+        s.header.c = 0;
+        delete s.arrays.ceilLevel;
+        delete s.arrays.ceilAt;
+      },
+    ],
+    ['a short credit', (s) => (s.arrays.credit = [])],
+    ['the other controller', (s) => (s.header.kind = s.header.kind === 'a' ? 'p' : 'a')],
   ];
+
+  it('the test codec reads and writes a stored state byte for byte', async () => {
+    for (const kind of KINDS) {
+      const keyPrefix = `${prefix}codec-${kind}:`;
+      const reg = replica(keyPrefix, kind, {});
+      await reg.checkAndRecord('c', 'delete_task');
+      await reg.recordUnconfigured('c', 'read');
+      const raw = (await admin.getBuffer(keyOf(keyPrefix, kind, 'c')))!;
+      const state = decodeStored(raw);
+      expect(state.others).toEqual(['read']);
+      expect(state.scalars.size).toBe(2);
+      expect(encodeStored(state).equals(raw)).toBe(true);
+    }
+  });
 
   for (const kind of KINDS) {
     it.each(corruptions)(
@@ -115,19 +141,9 @@ describeRedis('Redis store guards: ceilings, corrupt state, clocks, keyBy', () =
         const reg = replica(keyPrefix, kind, { logger, onStoreError: 'fail-open' });
         expect((await reg.checkAndRecord('c', 'delete_task')).allowed).toBe(true);
         const key = keyOf(keyPrefix, kind, 'c');
-        const json = (await admin.eval(
-          "return cjson.encode(cmsgpack.unpack(redis.call('GET', KEYS[1])))",
-          1,
-          key,
-        )) as string;
-        const state = JSON.parse(json) as Record<string, unknown>;
+        const state = decodeStored((await admin.getBuffer(key))!);
         corrupt(state);
-        await admin.eval(
-          "return redis.call('SET', KEYS[1], cmsgpack.pack(cjson.decode(ARGV[1])), 'PX', 60000)",
-          1,
-          key,
-          JSON.stringify(state),
-        );
+        await admin.set(key, encodeStored(state), 'PX', 60000);
         const stored = await admin.getBuffer(key);
         const r = await reg.checkAndRecord('c', 'delete_task');
         expect(r).toMatchObject({ allowed: false, message: 'Friction state invalid; refused' });

@@ -18,5 +18,5 @@ local function step()
   for j = 1, #cv do out[#out + 1] = cv[j] end
   for j = 2, #v do out[#out + 1] = v[j] end
   appendSaturation(out, s, sat)
-  return {s, out}
+  return s, out
 end

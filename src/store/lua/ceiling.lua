@@ -10,7 +10,7 @@ local function ceilOk(s, i, t)
   local list = TOOL_CEILS[i]
   for j = 1, #list do
     local c = list[j]
-    if not (drained(c, s.ceilLevel[c], s.ceilAt[c], t) + 1 <= CEIL_LIM[c]) then return false end
+    if not (drained(c, s[O_CEILLEVEL + c], s[O_CEILAT + c], t) + 1 <= CEIL_LIM[c]) then return false end
   end
   return true
 end
@@ -19,14 +19,15 @@ local function chargeCeil(s, i, t)
   local list = TOOL_CEILS[i]
   for j = 1, #list do
     local c = list[j]
-    s.ceilLevel[c] = drained(c, s.ceilLevel[c], s.ceilAt[c], t) + 1
-    if t > s.ceilAt[c] then s.ceilAt[c] = t end
+    s[O_CEILLEVEL + c] = drained(c, s[O_CEILLEVEL + c], s[O_CEILAT + c], t) + 1
+    if t > s[O_CEILAT + c] then s[O_CEILAT + c] = t end
   end
 end
 
 local function ceilView(s)
+  if C == 0 then return NOC end
   local out = {}
-  for c = 1, C do out[c] = num(s.ceilLevel[c]); out[C + c] = num(s.ceilAt[c]) end
+  for c = 1, C do out[c] = num(s[O_CEILLEVEL + c]); out[C + c] = num(s[O_CEILAT + c]) end
   return out
 end
 

@@ -1,4 +1,9 @@
-local RW = tonumber(ARGV[1]) or 1
+local RW = 1
+local function numArray(a)
+  local p = {}
+  for i = 1, #a do p[i] = string.format('%.17g', a[i]) end
+  return '[' .. table.concat(p, ',') .. ']'
+end
 local function ringArray(r)
   local a = {}
   for i = 1, #r / RW do

@@ -1,7 +1,7 @@
-local FDL_A = math.ldexp(1 + 0x62E43 / 1048576, -2)
-local FDL_B = 1 + 0x0A2B2 / 1048576
-local FDL_C = math.ldexp(1, -28)
-local FDL_D = math.ldexp(1 + 0x62E42 / 1048576, 9)
+local FDL_A = 0.34657359123229980 -- ldexp(1 + 0x62E43 / 2^20, -2)
+local FDL_B = 1.0397205352783203 -- 1 + 0x0A2B2 / 2^20
+local FDL_C = 3.7252902984619141e-9 -- ldexp(1, -28)
+local FDL_D = 709.78222656250000 -- ldexp(1 + 0x62E42 / 2^20, 9)
 local function fexp(x)
   if x ~= x then return x end
   local ax = math.abs(x)
@@ -43,8 +43,3 @@ local function fexp(x)
   return y * math.ldexp(1, k + 1000) * 9.33263618503218878990e-302
 end
 local function num(x) return string.format('%.17g', x) end
-local function numArray(a)
-  local p = {}
-  for i = 1, #a do p[i] = string.format('%.17g', a[i]) end
-  return '[' .. table.concat(p, ',') .. ']'
-end

@@ -1,13 +1,9 @@
 local function fresh()
-  local s = {v = 1, n = 0, spent = 0, friction = {}, ema = {}, target = {}, satCount = {},
-    satFlag = {}, groupEma = {}, ring = {}, head = 0, size = 0, counts = {}, others = {},
-    otherCounts = {}, ceilLevel = {}, ceilAt = {}}
-  for i = 1, K do
-    s.friction[i] = 0; s.ema[i] = 0; s.target[i] = TARGET[i]
-    s.satCount[i] = 0; s.satFlag[i] = 0; s.counts[i] = 0
-  end
-  for g = 1, #GROUPS do s.groupEma[g] = 0 end
-  for c = 1, C do s.ceilLevel[c] = 0; s.ceilAt[c] = 0 end
+  local s = {}
+  for i = 1, NF do s[i] = 0 end
+  for i = 1, K do s[O_TARGET + i] = TOOLC[T_TARGET + i] end
+  s.v, s.n, s.spent, s.head, s.size = 1, 0, 0, 0, 0
+  s.others, s.otherCounts = {}, {}
   s.ring = string.rep('\0', W * RW)
   return s
 end

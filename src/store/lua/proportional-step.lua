@@ -10,9 +10,9 @@ local function step()
     cv = ceilView(s)
     if ti ~= nil then
       local i = ti + 1
-      local f = s.friction[i] * d
-      local cost = MINC[i] + f * (MAXC[i] - MINC[i])
-      if f >= HARD[i] or not ((BUDGET - s.spent) >= cost) then allowed = 0
+      local f = s[O_FRICTION + i] * d
+      local cost = TOOLC[T_MINC + i] + f * (TOOLC[T_MAXC + i] - TOOLC[T_MINC + i])
+      if f >= TOOLC[T_HARD + i] or not ((BUDGET - s.spent) >= cost) then allowed = 0
       elseif not ceilOk(s, i, t) then allowed = 0 end
     end
     if allowed == 1 then record(s, name, ti, t, d, true, sat) end
@@ -24,5 +24,5 @@ local function step()
   local out = {created, allowed, num(t), v[1], v[2], v[3], v[4], v[5], v[6]}
   for j = 1, #cv do out[#out + 1] = cv[j] end
   appendSaturation(out, s, sat)
-  return {s, out}
+  return s, out
 end

@@ -2,6 +2,6 @@
 local function view(s, name, ti, d)
   if ti == nil then return {'u', num(rawRate(s, name)), '0', '0', '0', '0'} end
   local i = ti + 1
-  return {'c', num(s.friction[i] * d), num(s.ema[i] * d), num(s.target[i]),
-    num(s.satFlag[i]), num(s.spent)}
+  return {'c', num(s[O_FRICTION + i] * d), num(s[O_EMA + i] * d), num(s[O_TARGET + i]),
+    num(s[O_SATFLAG + i]), num(s.spent)}
 end

@@ -3,13 +3,13 @@ local function ttlOf(s)
   if PENALTY_TTL > ttl then
     local limited = BUDGET < math.huge and s.spent > 0
     for i = 1, K do
-      if s.friction[i] >= PENALTY_MIN and s.friction[i] > 0 then limited = true end
+      if s[O_FRICTION + i] >= PENALTY_MIN and s[O_FRICTION + i] > 0 then limited = true end
     end
     if limited then ttl = PENALTY_TTL end
   end
   if CEIL_MAXWIN > ttl then
     for c = 1, C do
-      if s.ceilLevel[c] > 0 then return CEIL_MAXWIN end
+      if s[O_CEILLEVEL + c] > 0 then return CEIL_MAXWIN end
     end
   end
   return ttl

@@ -1,45 +1,29 @@
-local function numArr(a, n)
-  if type(a) ~= 'table' or #a ~= n then return false end
-  for i = 1, n do
-    local x = a[i]
-    if type(x) ~= 'number' or x ~= x then return false end
+local function readRest(s, raw, p, no)
+  local lastT = s.lastT
+  if lastT == -math.huge then s.lastT = nil elseif lastT ~= lastT then error('invalid state') end
+  local head, size, floor = s.head, s.size, math.floor
+  if not (s.n >= 0 and s.spent >= 0 and head == floor(head) and head >= 0 and head < W
+    and size == floor(size) and size >= 0 and size <= W and no == floor(no) and no >= 0
+    and no <= W) then
+    error('invalid state')
   end
-  return true
-end
-
-local function isIndex(x, size)
-  return type(x) == 'number' and x == math.floor(x) and x >= 0 and x < size
-end
-
-local function validState(s)
-  if type(s) ~= 'table' or s.v ~= 1 then return false end
-  if type(s.n) ~= 'number' or not (s.n >= 0) then return false end
-  if type(s.spent) ~= 'number' or not (s.spent >= 0) then return false end
-  if s.lastT ~= nil and type(s.lastT) ~= 'number' then return false end
-  if not (numArr(s.friction, K) and numArr(s.ema, K) and numArr(s.target, K)
-    and numArr(s.satCount, K) and numArr(s.satFlag, K) and numArr(s.counts, K)
-    and numArr(s.groupEma, NG) and numArr(s.ceilLevel, C) and numArr(s.ceilAt, C)) then
-    return false
-  end
-  local others = s.others
-  if type(others) ~= 'table' then return false end
-  local no = #others
-  for j = 1, no do if type(others[j]) ~= 'string' then return false end end
-  if not numArr(s.otherCounts, no) then return false end
-  if type(s.ring) ~= 'string' or #s.ring ~= W * RW then return false end
-  if not (isIndex(s.head, W) and isIndex(s.size, W + 1)) then return false end
+  local e = p + W * RW
+  local ring = string.sub(raw, p, e - 1)
+  local others, counts = {}, {}
+  for j = 1, no do counts[j], others[j], e = struct.unpack('<dI4c0', raw, e) end
+  s.ring, s.others, s.otherCounts = ring, others, counts
+  if e ~= #raw + 1 or #ring ~= W * RW then error('invalid state') end
   if RW == 1 then
     for i = 1, W, 4000 do
-      if math.max(string.byte(s.ring, i, math.min(W, i + 3999))) > K + no then return false end
+      if math.max(string.byte(ring, i, math.min(W, i + 3999))) > K + no then error('invalid state') end
     end
   else
     for i = 1, W do
-      if ringGet(s, i) >= K + no then return false end
+      if ringGet(s, i) >= K + no then error('invalid state') end
     end
   end
   local total = 0
-  for i = 1, K do total = total + s.counts[i] end
-  for j = 1, no do total = total + s.otherCounts[j] end
-  if total ~= s.size then return false end--[[adaptive checks]]
-  return true
+  for i = O_COUNTS + 1, O_COUNTS + K do total = total + s[i] end
+  for j = 1, no do total = total + counts[j] end
+  if total ~= size then error('invalid state') end
 end

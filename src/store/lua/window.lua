@@ -26,7 +26,7 @@ local function pushWindow(s, name, ti)
   if s.size == W then
     local old = ringGet(s, s.head + 1)
     if old < K then
-      s.counts[old + 1] = s.counts[old + 1] - 1
+      s[O_COUNTS + old + 1] = s[O_COUNTS + old + 1] - 1
     else
       local j = old - K + 1
       s.otherCounts[j] = s.otherCounts[j] - 1
@@ -37,7 +37,7 @@ local function pushWindow(s, name, ti)
   end
   local slot = ti
   if ti ~= nil then
-    s.counts[ti + 1] = s.counts[ti + 1] + 1
+    s[O_COUNTS + ti + 1] = s[O_COUNTS + ti + 1] + 1
   else
     local j = otherSlot(s, name)
     if j == nil then
