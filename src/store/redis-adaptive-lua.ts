@@ -1,7 +1,7 @@
 /**
  * The Lua body of the `'adaptive'` friction step (see `redis-adaptive-script.ts`, which
  * prepends the prelude and the baked-in configuration). Same order of operations as
- * `src/friction/state.ts` + `src/friction/adaptive-state.ts`, 1-based arrays. The parts are
+ * `src/friction/state.ts` + `src/friction/adaptive/state.ts`, 1-based arrays. The parts are
  * `lua/adaptive-*.lua` and the Lua both controllers share.
  *
  * @module

@@ -2,14 +2,14 @@
  * The Lua script of one friction step for the `'adaptive'` controller, beside the proportional
  * one (`redis-friction-script.ts`), with the same KEYS/ARGV and the same storage: the
  * {@link FrictionState} in the binary layout of `redis-lua-layout.ts` (exact doubles) including
- * the adaptive fields, read back as JSON by the shared read script. It runs the decision and the record of
- * `src/friction/adaptive-state.ts` operation for operation (only `exp`, through the
+ * the adaptive fields, read back as JSON by the shared read script. It runs the decision and the
+ * record of `src/friction/adaptive/state.ts` operation for operation (only `exp`, through the
  * bit-identical `fexp`), and replies with the raw inputs of the check so that the result
  * (including the `retryAfterMs`, which needs a logarithm) is built by the very same TypeScript
  * as in the memory store: {@link parseAdaptiveReply}.
  *
- * Wired in `redis-friction.ts`: `cfg.controller === 'adaptive'` → this script and
- * `parseAdaptiveReply` instead of `proportionalStepScript` and its reply reader.
+ * Chosen for the `'adaptive'` algorithm by the table in `redis-algorithms.ts`, with
+ * {@link parseAdaptiveReply}.
  *
  * @module
  * @internal

@@ -2,7 +2,7 @@
  * The Lua script of one friction step for the proportional controller (DESIGN §3.5), generated
  * per configuration: the tuning, the tools and the groups are baked in as constants, so a call
  * sends only the tool name, the time and the mode. It runs exactly the math of
- * `src/friction/state.ts` over exactly its `FrictionState` layout, so the memory store and Redis
+ * `src/friction/proportional/algorithm.ts` over exactly its `FrictionState` layout, so the memory store and Redis
  * give bit-identical frictions. The state is stored in the binary layout of `redis-lua-layout.ts`
  * (exact doubles, one `struct` call each way); the read script returns it as `FrictionState`
  * JSON with round-trip-exact numbers (`%.17g`).
