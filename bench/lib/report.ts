@@ -38,14 +38,25 @@ const rate = (t: RateTable | undefined, k: string) => t?.[k]?.median ?? Number.N
 const cpuRate = (t: RateTable | undefined, k: string) => t?.[k]?.cpuMedian ?? Number.NaN;
 
 /** A registry-vs-limiter verdict on ops per CPU-second, with the wall-clock ratio beside it. */
-function versus(t: RateTable, ours: string, theirs: string, label: string, want: number) {
+/**
+ * A rate ratio checked per CPU-second of the benchmark process, or by wall clock where the bound
+ * is another process (Redis's single thread: the client's CPU-seconds do not count its work).
+ */
+function versus(
+  t: RateTable,
+  ours: string,
+  theirs: string,
+  label: string,
+  want: number,
+  by: 'cpu' | 'wall' = 'cpu',
+) {
   const cpu = cpuRate(t, ours) / cpuRate(t, theirs);
   const wall = rate(t, ours) / rate(t, theirs);
   return {
     name: label,
-    target: `≥ ${want.toFixed(2)}× (per CPU-second)`,
+    target: `≥ ${want.toFixed(2)}× (${by === 'cpu' ? 'per CPU-second' : 'wall-clock'})`,
     measured: `${ratio(cpu)}× per CPU-s (${ratio(wall)}× wall-clock)`,
-    pass: cpu >= want,
+    pass: (by === 'cpu' ? cpu : wall) >= want,
   };
 }
 
@@ -106,6 +117,7 @@ export function verdicts(r: BenchResults): TargetVerdict[] {
           'rateLimiterRedis64',
           'FrictionRegistry (Redis, 64 in flight) vs RateLimiterRedis',
           0.5,
+          'wall',
         )
       : {
           name: 'FrictionRegistry (Redis, 64 in flight) vs RateLimiterRedis',
