@@ -92,10 +92,13 @@ export function readBodyThen<T>(
     let first: Buffer | undefined;
     let chunks: Buffer[] | undefined;
     let size = 0;
-    const settle = (bytes: Buffer | undefined): void => {
+    const detach = (): void => {
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+    };
+    const settle = (bytes: Buffer | undefined): void => {
+      detach();
       try {
         resolve(finish(bytes));
       } catch (err) {
@@ -118,9 +121,7 @@ export function readBodyThen<T>(
       settle(chunks === undefined ? (first ?? Buffer.alloc(0)) : Buffer.concat(chunks, size));
     };
     const onError = (err: Error): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
+      detach();
       reject(err);
     };
     req.on('data', onData);

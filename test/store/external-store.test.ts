@@ -110,31 +110,28 @@ describe('a Store implemented from the public types alone', () => {
 
   it('the introspection cache keeps verdicts in it, never the raw token', async () => {
     const store = new TtlMapStore();
-    const verifier = new IntrospectionTokenVerifier({
-      introspectionEndpoint: as.introspectionEndpoint,
-      serverUrl: RESOURCE,
-      clientId: as.clients.basic.clientId,
-      clientSecret: as.clients.basic.clientSecret,
-      allowLocalhost: true,
-      cache: { store: createSharedIntrospectionCache({ store }) },
-      logger: SILENT,
-    });
+    const verifierOn = () =>
+      new IntrospectionTokenVerifier({
+        introspectionEndpoint: as.introspectionEndpoint,
+        serverUrl: RESOURCE,
+        clientId: as.clients.basic.clientId,
+        clientSecret: as.clients.basic.clientSecret,
+        allowLocalhost: true,
+        cache: { store: createSharedIntrospectionCache({ store }) },
+        logger: SILENT,
+      });
+    // Two verifiers: the second has nothing in memory, so it can only answer from the store.
+    const [one, two] = [verifierOn(), verifierOn()];
     const token = await as.issueToken({ resource: RESOURCE, scope: 'read' });
     const before = as.introspectionCount;
-    const first = await verifier.verifyAccessToken(token);
-    const second = await new IntrospectionTokenVerifier({
-      introspectionEndpoint: as.introspectionEndpoint,
-      serverUrl: RESOURCE,
-      clientId: as.clients.basic.clientId,
-      clientSecret: as.clients.basic.clientSecret,
-      allowLocalhost: true,
-      cache: { store: createSharedIntrospectionCache({ store }) },
-    }).verifyAccessToken(token);
+    const first = await one.verifyAccessToken(token);
+    const second = await two.verifyAccessToken(token);
     expect(as.introspectionCount - before).toBe(1);
     expect(second.clientId).toBe(first.clientId);
     expect(store.writes).toHaveLength(1);
     expect(store.writes[0]).not.toContain(token);
-    await verifier.close();
+    await one.close();
+    await two.close();
     await store.close();
   });
 });
