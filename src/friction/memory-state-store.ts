@@ -56,12 +56,6 @@ function peakOf(levels: Readonly<Record<string, number>>): number {
   return Math.max(0, ...Object.values(levels));
 }
 
-function maxInto(into: number[] | undefined, from: readonly number[] | undefined) {
-  if (into === undefined || from === undefined) return into ?? from?.slice();
-  for (let i = 0; i < into.length; i++) into[i] = Math.max(into[i]!, from[i]!);
-  return into;
-}
-
 /** The in-process {@link FrictionStateStore}. @internal */
 export class MemoryFrictionStore implements FrictionStateStore {
   readonly #spec: FrictionStoreSpec;
@@ -87,11 +81,6 @@ export class MemoryFrictionStore implements FrictionStateStore {
 
   get size(): number {
     return this.#states.size;
-  }
-
-  /** Number of kept penalties. */
-  get penaltyCount(): number {
-    return this.#penalties.size;
   }
 
   step(clientKey: string, tool: string, nowMs: number, mode: FrictionStepMode) {
@@ -213,19 +202,10 @@ export class MemoryFrictionStore implements FrictionStateStore {
     if (ttlMs <= 0) return;
     this.sweep(t);
     const levels = peakFrictions(config, s, t, penaltyMinFriction) ?? {};
-    let spent = Number.isFinite(config.defaultBudget) ? s.spent : 0;
-    let ceilings = ceilingLevels(config.ceilings, s, t);
+    const spent = Number.isFinite(config.defaultBudget) ? s.spent : 0;
+    const ceilings = ceilingLevels(config.ceilings, s, t);
     if (Object.keys(levels).length === 0 && spent === 0 && ceilings === undefined) return;
-    const existing = this.#penalties.get(key);
-    if (existing !== undefined) {
-      for (const [tool, f] of Object.entries(this.#decayed(existing, t))) {
-        levels[tool] = Math.max(levels[tool] ?? 0, f);
-      }
-      spent = Math.max(spent, existing.spent);
-      const old = existing.ceilings && ceilingLevels(config.ceilings, this.#asCeil(existing), t);
-      ceilings = maxInto(ceilings, old);
-      this.#penalties.delete(key);
-    }
+    // A key is never both live and penalised: `#restore` takes the penalty when the client returns.
     this.#penalties.set(key, { capturedAt: t, expiresAt: t + ttlMs, levels, spent, ceilings });
     while (this.#penalties.size > this.#maxPenalties) {
       this.#penalties.delete(this.#penalties.keys().next().value as string);
