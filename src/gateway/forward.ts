@@ -10,6 +10,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 import { sendJson } from '../http/node-io.js';
+import { keepPassHeaders } from '../http/response-headers.js';
 import type { Logger } from '../types.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 
@@ -56,7 +57,9 @@ function gatewayError(res: ServerResponse, status: 502 | 504, description: strin
 
 /**
  * Sends `req` (with `body` re-encoded when given) to the upstream and streams its response to
- * `res`. Resolves when the exchange is over (response finished, or either side gone).
+ * `res`. Resolves when the exchange is over (response finished, or either side gone). Headers the
+ * gate already set on `res` (a fresh `DPoP-Nonce`) win over the upstream's; the
+ * `Access-Control-Expose-Headers` lists are merged.
  *
  * @param req - The client's request.
  * @param res - The client's response.
@@ -92,7 +95,8 @@ export function forward(
     }, target.timeoutMs);
     upstream.on('response', (answer: IncomingMessage) => {
       clearTimeout(timer);
-      res.writeHead(answer.statusCode ?? 502, clientResponseHeaders(answer.headers));
+      const back = clientResponseHeaders(answer.headers);
+      res.writeHead(answer.statusCode ?? 502, keepPassHeaders(res, back));
       res.flushHeaders();
       answer.pipe(res);
       answer.on('error', () => res.destroy());

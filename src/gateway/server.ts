@@ -56,6 +56,11 @@ export interface GatewayOptions {
   readonly dpop: 'allowed' | 'required' | undefined;
   /** Where DPoP proof ids are remembered (a `RedisStore` shares them across replicas). */
   readonly dpopReplayStore?: DpopReplayStore | undefined;
+  /**
+   * Server-issued DPoP nonces (RFC 9449 §8), as the gate's `dpop.nonce`; off when `undefined`.
+   * A fresh `DPoP-Nonce` reaches the client on the forwarded response (§8.2).
+   */
+  readonly dpopNonce?: DpopOptions['nonce'] | undefined;
   readonly logger: Logger;
 }
 
@@ -81,9 +86,11 @@ function advertisedScopes(o: GatewayOptions): string[] {
 
 function dpopOf(o: GatewayOptions): false | DpopOptions {
   if (o.dpop === undefined) return false;
-  return o.dpopReplayStore === undefined
-    ? { mode: o.dpop }
-    : { mode: o.dpop, replayStore: o.dpopReplayStore };
+  return {
+    mode: o.dpop,
+    ...(o.dpopReplayStore === undefined ? {} : { replayStore: o.dpopReplayStore }),
+    ...(o.dpopNonce === undefined ? {} : { nonce: o.dpopNonce }),
+  };
 }
 
 function createMcpHandler(o: GatewayOptions, inFlight: InFlight) {

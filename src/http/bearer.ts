@@ -18,7 +18,7 @@ import {
   resolveBearerAuthOptions,
 } from './bearer-options.js';
 import { type AuthErrorResponse, authErrorResponse } from './challenge.js';
-import type { PresentedScheme } from './dpop/challenge.js';
+import { dpopNonceHeaders, type PresentedScheme } from './dpop/challenge.js';
 import type { DpopGate } from './dpop/gate.js';
 import type { DpopRequestFields } from './dpop/request.js';
 import { McpHeaderMismatchError, type ToolCallCheck } from './json-rpc.js';
@@ -58,9 +58,23 @@ function routingOf(request: Omit<BearerRequest, 'body'>, body: unknown): ToolCal
   });
 }
 
-/** The gate's verdict: the caller's `AuthInfo`, or the response to send instead. */
+/**
+ * The gate's verdict: the caller's `AuthInfo` (and any headers the response must carry), or the
+ * response to send instead.
+ */
 export type BearerResult =
-  | { readonly ok: true; readonly authInfo: AuthInfo }
+  | {
+      readonly ok: true;
+      readonly authInfo: AuthInfo;
+      /**
+       * Headers for the response of the passed request, set before the protected handler runs.
+       * Only the DPoP step sets them: a fresh `DPoP-Nonce` (exposed to browsers) when the proof
+       * carried the previous window's nonce (RFC 9449 §8.2). Absent on every other pass.
+       *
+       * @see https://www.rfc-editor.org/rfc/rfc9449#section-8.2
+       */
+      readonly headers?: Readonly<Record<string, string>>;
+    }
   | { readonly ok: false; readonly response: AuthErrorResponse };
 
 /** The framework-free gate returned by {@link createBearerGate}. */
@@ -94,6 +108,7 @@ export interface BearerGateSteps {
   /**
    * Checks the body of an authenticated request: routing headers against the body (mismatch, or
    * missing on a 2026-07-28 request → 400, JSON-RPC -32020) and the `toolScopes` of every tool called (missing → 403).
+   * Never sets `headers`: the adapter applies those of the first step's pass.
    */
   authorize(authInfo: AuthInfo, request: Omit<BearerRequest, 'body'>, body: unknown): BearerResult;
 }
@@ -151,9 +166,12 @@ async function proveThenCheck(
   needed: readonly string[],
 ): Promise<BearerResult> {
   try {
-    const jkt = await dpop.proof(header.kind, header.token, request);
-    const authInfo = dpop.bind(header.kind, jkt, await verify(o, header.token));
-    return checkScopes(o, authInfo, needed) ?? { ok: true, authInfo };
+    const proof = await dpop.proof(header.kind, header.token, request);
+    const authInfo = dpop.bind(header.kind, proof?.jkt, await verify(o, header.token));
+    const refused = checkScopes(o, authInfo, needed);
+    if (refused !== undefined) return refused;
+    if (proof?.nonce === undefined) return { ok: true, authInfo };
+    return { ok: true, authInfo, headers: dpopNonceHeaders(proof.nonce) };
   } catch (err) {
     return refuse(o, err, needed, header.kind);
   }

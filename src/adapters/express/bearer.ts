@@ -15,6 +15,7 @@ import { nodeDpopFields } from '../../http/dpop/request.js';
 import { contentTypeProblem, isJsonRpcShape, unreadableBody } from '../../http/json-rpc-body.js';
 import { authorizationValues, headerValues } from '../../http/node-io.js';
 import { BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
+import { setPassHeaders } from '../../http/response-headers.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
 import type { AuthInfo } from '../../types.js';
 
@@ -48,7 +49,8 @@ function bodyProblem(req: Request): string | undefined {
  * Refusals: 401 (no token: challenge without `error`; bad token: `invalid_token`), 400
  * (`invalid_request`; a JSON-RPC parse error for an unreadable body; JSON-RPC -32020 for a routing
  * header/body mismatch), 403 (`insufficient_scope`), 503 + `Retry-After` (authorization server
- * unavailable).
+ * unavailable). A pass's headers (a fresh `DPoP-Nonce` when the proof's nonce is from the
+ * previous window, RFC 9449 §8.2) are set on `res` before `next()`.
  *
  * @param options - See {@link BearerAuthOptions}.
  * @returns The middleware.
@@ -80,6 +82,7 @@ export function requireBearerAuth(options: BearerAuthOptions): RequestHandler {
     };
     const after = (first: BearerResult) => {
       if (!first.ok) return send(res, first.response);
+      if (first.headers !== undefined) setPassHeaders(res, first.headers);
       const problem = req.method === 'POST' ? bodyProblem(req) : undefined;
       if (problem !== undefined) return send(res, unreadableBody(problem));
       const body: unknown = req.method === 'POST' ? req.body : undefined;

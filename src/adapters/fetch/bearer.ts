@@ -12,6 +12,7 @@ import { contentTypeProblem, decodeJsonRpcBody, unreadableBody } from '../../htt
 import { DEFAULT_MAX_BODY_BYTES } from '../../http/node-io.js';
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { resolvePositive } from '../../http/options.js';
+import { withPassHeaders } from '../../http/response-headers.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
 import type { AuthInfo } from '../../types.js';
 
@@ -42,6 +43,15 @@ export interface FetchBearerAuthResult {
    * read), for handlers that cannot take a parsed body.
    */
   readonly request: Request;
+  /**
+   * Adds the gate's headers to the handler's `Response` (a fresh `DPoP-Nonce`, exposed to
+   * browsers, when the proof's nonce is from the previous window: RFC 9449 §8.2). Returns the
+   * same response when there are none or its headers can be changed, a copy when they are
+   * immutable. Call it on whatever the handler answers.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-8.2
+   */
+  readonly finish: (response: Response) => Response;
 }
 
 /** Resolves the passed request, or the `Response` to send instead. */
@@ -71,6 +81,8 @@ async function readBytes(
   return Buffer.concat(chunks);
 }
 
+const unchanged = (response: Response): Response => response;
+
 function jsonResponse(status: number, headers: object, body: unknown): Response {
   return new Response(JSON.stringify(body), {
     status,
@@ -93,7 +105,7 @@ function jsonResponse(status: number, headers: object, body: unknown): Response 
  * const gate = requireBearerAuth({ verifier, serverUrl: 'https://mcp.example.com/mcp' });
  * const passed = await gate(request);
  * if (passed instanceof Response) return passed;
- * return transport.handleRequest(passed.request, passed); // { authInfo, parsedBody }
+ * return passed.finish(await transport.handleRequest(passed.request, passed)); // { authInfo, parsedBody }
  * ```
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  */
@@ -117,23 +129,25 @@ export function requireBearerAuth(options: FetchBearerAuthOptions): FetchBearerA
     if (!first.ok) {
       return jsonResponse(first.response.status, first.response.headers, first.response.body);
     }
+    const added = first.headers;
+    const pass = added ?? {};
     let parsedBody: unknown;
     let forward = request;
     if (request.method === 'POST') {
       // Headers joins repeated values with ", ", which the strict parser refuses.
       const type = request.headers.get('content-type');
       const problem = contentTypeProblem(type === null ? [] : [type]);
-      if (problem !== undefined) return jsonResponse(400, {}, unreadableBody(problem).body);
+      if (problem !== undefined) return jsonResponse(400, pass, unreadableBody(problem).body);
       const bytes = await readBytes(request, maxBodyBytes);
       if (bytes === TOO_LARGE) {
         const error = {
           error: 'invalid_request',
           error_description: 'The request body is too large',
         };
-        return jsonResponse(413, {}, error);
+        return jsonResponse(413, pass, error);
       }
       const decoded = decodeJsonRpcBody(bytes);
-      if (!decoded.ok) return jsonResponse(400, {}, unreadableBody(decoded.reason).body);
+      if (!decoded.ok) return jsonResponse(400, pass, unreadableBody(decoded.reason).body);
       parsedBody = decoded.value;
       forward = new Request(request.url, {
         method: 'POST',
@@ -144,8 +158,11 @@ export function requireBearerAuth(options: FetchBearerAuthOptions): FetchBearerA
     }
     const second = steps.authorize(first.authInfo, headers, parsedBody);
     if (!second.ok) {
-      return jsonResponse(second.response.status, second.response.headers, second.response.body);
+      const { status, headers, body } = second.response;
+      return jsonResponse(status, { ...pass, ...headers }, body);
     }
-    return { authInfo: second.authInfo, parsedBody, request: forward };
+    const finish =
+      added === undefined ? unchanged : (response: Response) => withPassHeaders(response, added);
+    return { authInfo: second.authInfo, parsedBody, request: forward, finish };
   };
 }

@@ -27,6 +27,7 @@ import {
 } from '../../http/node-io.js';
 import { BODY_BEARER_AUTH_OPTIONS } from '../../http/option-keys.js';
 import { resolvePositive } from '../../http/options.js';
+import { setPassHeaders } from '../../http/response-headers.js';
 import { assertKnownKeys } from '../../lib/option-keys.js';
 import type { AuthInfo } from '../../types.js';
 
@@ -89,6 +90,8 @@ const TOO_LARGE = { error: 'invalid_request', error_description: 'The request bo
  * POST the `Content-Type` (one `application/json` header, charset UTF-8 or none) and the body
  * (over `maxBodyBytes` → 413; not strict UTF-8 JSON-RPC → 400 JSON-RPC parse error), then the
  * tools the body calls (403). A refusal sent before the body was read closes the connection.
+ * Headers of the pass (a fresh `DPoP-Nonce` when the proof's nonce is from the previous window,
+ * RFC 9449 §8.2) are set on `res` before the gate resolves.
  *
  * @param options - See {@link NodeBearerAuthOptions}.
  * @returns The gate.
@@ -163,6 +166,7 @@ export function requireBearerAuth(options: NodeBearerAuthOptions): NodeBearerAut
       sendJson(res, status, { ...headers, ...closeIfUnread(req) }, body);
       return undefined;
     }
+    if (first.headers !== undefined) setPassHeaders(res, first.headers);
     if (req.method !== 'POST') return authorized(req, res, request, first.authInfo, undefined);
     const problem = contentTypeProblem(headerValues(req, 'content-type'));
     if (problem !== undefined) {

@@ -17,6 +17,23 @@ import {
 } from '../challenge.js';
 import { DpopProofError } from './errors.js';
 
+const DPOP_NONCE = 'DPoP-Nonce';
+
+/**
+ * The headers a successful response carries to hand the client a fresh server nonce: the
+ * `DPoP-Nonce` header, exposed to browsers. RFC 9449 §8.2: the client keeps using a nonce
+ * "until the server supplies a new nonce value", and the header "can be used in responses to any
+ * request, even successful ones" (§9 applies the same to resource servers).
+ *
+ * @param nonce - The current server nonce.
+ * @returns `DPoP-Nonce` and `Access-Control-Expose-Headers` (to be merged with any the response
+ *   already exposes).
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-8.2
+ */
+export function dpopNonceHeaders(nonce: string): Readonly<Record<string, string>> {
+  return { [DPOP_NONCE]: nonce, 'Access-Control-Expose-Headers': DPOP_NONCE };
+}
+
 /** The parameters of one `DPoP` challenge. */
 export interface DpopChallengeParams {
   /** Proof algorithms accepted, written space-separated in `algs`. */
@@ -70,7 +87,7 @@ function proofRefusal(
       ? {}
       : {
           'DPoP-Nonce': err.nonce,
-          'Access-Control-Expose-Headers': 'WWW-Authenticate, DPoP-Nonce',
+          'Access-Control-Expose-Headers': `WWW-Authenticate, ${DPOP_NONCE}`,
         };
   return {
     status: 401,

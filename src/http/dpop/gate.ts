@@ -14,15 +14,16 @@ import { checkBinding, DpopBindingError } from './binding.js';
 import { dpopAuthErrorResponse, type PresentedScheme } from './challenge.js';
 import { DpopProofError } from './errors.js';
 import { resolveDpopOptions } from './options.js';
-import { verifyDpopProof } from './proof.js';
+import { type DpopProofResult, verifyDpopProof } from './proof.js';
 import type { DpopRequestFields } from './request.js';
 
 /** The DPoP steps of one gate. */
 export interface DpopGate {
   /**
    * Before the token is verified: with the `DPoP` scheme, checks the proof against the request
-   * and the token and returns the proof key's thumbprint; with `Bearer`, refuses every token when
-   * `mode` is `'required'`.
+   * and the token and returns the proof key's thumbprint (with the current server nonce when the
+   * proof's is from the previous window, RFC 9449 §8.2); with `Bearer`, refuses every token when
+   * `mode` is `'required'`, else returns `undefined`.
    *
    * @throws DpopProofError (401 `invalid_dpop_proof` / `use_dpop_nonce`) or DpopBindingError.
    */
@@ -30,7 +31,7 @@ export interface DpopGate {
     scheme: 'bearer' | 'dpop',
     token: string,
     request: Partial<DpopRequestFields>,
-  ): Promise<string | undefined>;
+  ): Promise<DpopProofResult | undefined>;
   /**
    * After the token is verified: checks `cnf.jkt` against the scheme and the proof key, and
    * records the binding as `extra.cnf` of the returned `AuthInfo`.
@@ -95,12 +96,7 @@ export function createDpopGate(
       const proof =
         Array.isArray(request.dpop) && request.dpop.length === 0 ? undefined : request.dpop;
       const url = `${origin}${path}`;
-      const result = await verifyDpopProof(
-        { proof, method, url, accessToken: token },
-        options,
-        now,
-      );
-      return result.jkt;
+      return verifyDpopProof({ proof, method, url, accessToken: token }, options, now);
     },
     bind(scheme, jkt, authInfo) {
       checkBinding(options, scheme, jkt, authInfo);

@@ -10,12 +10,25 @@
 
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
+/**
+ * Where an accepted nonce stands: issued in the current window, or in the previous one (still
+ * accepted, but the client should be handed the current one: RFC 9449 §8.2).
+ */
+export type DpopNonceAge = 'current' | 'previous';
+
 /** Issues and checks nonces. */
 export interface DpopNonceSource {
   /** The nonce to hand out now. */
   current(): string;
   /** Whether `nonce` was issued by a replica sharing the secret, in this window or the last. */
   accepts(nonce: unknown): boolean;
+  /**
+   * {@link DpopNonceSource.accepts} that also tells which window the nonce is from, read from
+   * the same decoding; `undefined` when it is refused.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-8.2
+   */
+  check(nonce: unknown): DpopNonceAge | undefined;
 }
 
 const MAC_BYTES = 16;
@@ -46,16 +59,19 @@ export function createNonceSource(
     const w = encodeWindow(window);
     return Buffer.concat([w, mac(w)]).toString('base64url');
   };
+  const check = (nonce: unknown): DpopNonceAge | undefined => {
+    if (typeof nonce !== 'string' || nonce.length > 64) return undefined;
+    const raw = Buffer.from(nonce, 'base64url');
+    if (raw.length !== 8 + MAC_BYTES || raw.toString('base64url') !== nonce) return undefined;
+    const window = Number(raw.readBigUInt64BE(0));
+    const currentWindow = Math.floor(now() / ttlMs);
+    if (window !== currentWindow && window !== currentWindow - 1) return undefined;
+    if (!timingSafeEqual(raw.subarray(8), mac(raw.subarray(0, 8)))) return undefined;
+    return window === currentWindow ? 'current' : 'previous';
+  };
   return {
     current: () => issue(Math.floor(now() / ttlMs)),
-    accepts(nonce) {
-      if (typeof nonce !== 'string' || nonce.length > 64) return false;
-      const raw = Buffer.from(nonce, 'base64url');
-      if (raw.length !== 8 + MAC_BYTES || raw.toString('base64url') !== nonce) return false;
-      const window = Number(raw.readBigUInt64BE(0));
-      const currentWindow = Math.floor(now() / ttlMs);
-      if (window !== currentWindow && window !== currentWindow - 1) return false;
-      return timingSafeEqual(raw.subarray(8), mac(raw.subarray(0, 8)));
-    },
+    accepts: (nonce) => check(nonce) !== undefined,
+    check,
   };
 }

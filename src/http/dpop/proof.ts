@@ -27,6 +27,14 @@ export interface DpopRequest {
 export interface DpopProofResult {
   /** RFC 7638 SHA-256 thumbprint of the proof key, base64url. */
   readonly jkt: string;
+  /**
+   * The current server nonce, when the proof carried the previous window's (still accepted): the
+   * successful response hands it to the client in `DPoP-Nonce` (RFC 9449 §8.2), so the client
+   * switches before its nonce expires. Absent when the proof's nonce is current or nonces are off.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9449#section-8.2
+   */
+  readonly nonce?: string;
 }
 
 const MAX_PROOF_LENGTH = 8192;
@@ -102,7 +110,8 @@ async function verifySignature(proof: string, options: ResolvedDpopOptions) {
  * @param request - The proof and what it must match.
  * @param options - Resolved DPoP options.
  * @param now - Clock, epoch ms.
- * @returns The thumbprint of the proof key.
+ * @returns The thumbprint of the proof key, and the current nonce when the proof's is from the
+ *   previous window (RFC 9449 §8.2).
  * @throws DpopProofError for every refusal.
  */
 export async function verifyDpopProof(
@@ -130,7 +139,8 @@ export async function verifyDpopProof(
   if (typeof jti !== 'string' || jti === '' || jti.length > MAX_JTI_LENGTH) {
     refuse('The DPoP proof needs a "jti"');
   }
-  if (options.nonce !== undefined && !options.nonce.accepts(payload.nonce)) {
+  const nonceAge = options.nonce?.check(payload.nonce);
+  if (options.nonce !== undefined && nonceAge === undefined) {
     throw new DpopProofError(
       'A fresh DPoP nonce is required',
       'use_dpop_nonce',
@@ -141,5 +151,8 @@ export async function verifyDpopProof(
   const ttl = options.proofMaxAgeMs + FUTURE_SKEW_MS;
   const fresh = await options.replayStore.setIfAbsent(`dpop:jti:${sha256(`${jkt}\n${jti}`)}`, ttl);
   if (!fresh) refuse('The DPoP proof was already used');
+  if (nonceAge === 'previous' && options.nonce !== undefined) {
+    return { jkt, nonce: options.nonce.current() };
+  }
   return { jkt };
 }
