@@ -66,8 +66,15 @@ export function upstreamRequestHeaders(
 }
 
 /**
+ * Nonces are the gateway's own (RFC 9449 §9): the upstream never sees a proof, so a `DPoP-Nonce`
+ * it sends would only make the client's next proof fail.
+ */
+const GATEWAY_OWNED: ReadonlySet<string> = new Set(['dpop-nonce']);
+
+/**
  * The headers of the response sent back to the client: everything the upstream sent
- * (`Mcp-Session-Id`, `Content-Type`, `Mcp-Protocol-Version` …) except hop-by-hop headers.
+ * (`Mcp-Session-Id`, `Content-Type`, `Mcp-Protocol-Version` …) except hop-by-hop headers and a
+ * `DPoP-Nonce` (the gateway's own, set by its gate).
  *
  * @param incoming - The upstream's response headers.
  */
@@ -76,6 +83,7 @@ export function clientResponseHeaders(incoming: IncomingHttpHeaders): OutgoingHt
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(incoming)) {
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    if (GATEWAY_OWNED.has(name)) continue;
     out[name] = value;
   }
   return out;

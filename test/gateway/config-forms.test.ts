@@ -8,6 +8,7 @@ import { createJsonLogger } from '../../src/gateway/logger.js';
 
 const UPSTREAM = ['--upstream', 'http://127.0.0.1:3001/mcp'];
 const BASE = [...UPSTREAM, '--issuer', 'https://as.example.com'];
+const DPOP_ARGS = () => [...BASE, '--dpop', 'allowed'];
 
 function load(argv: readonly string[], env: NodeJS.ProcessEnv = {}): GatewayConfig {
   const loaded = loadGatewayConfig(argv, env);
@@ -96,6 +97,42 @@ describe('cross-field rules and URL values', () => {
     const got = refusal(() => load([...BASE, '--upstream-header', 'X-Env: a\r\nHost: evil']));
     expect(got.field).toBe('--upstream-header');
     expect(got.message).toContain('forbidden characters');
+  });
+});
+
+describe('server-issued DPoP nonces (--dpop-nonce)', () => {
+  const DPOP = [...BASE, '--dpop', 'allowed'];
+  const SECRET = 's'.repeat(16);
+
+  it('off by default; on with a random secret, or with the replicas’ shared secret', () => {
+    expect(load(DPOP).dpopNonce).toBeUndefined();
+    expect(load([...DPOP, '--dpop-nonce']).dpopNonce).toBe(true);
+    const env = { AUTHFLOW_DPOP_NONCE: 'true', AUTHFLOW_DPOP_NONCE_SECRET: SECRET };
+    expect(load(DPOP, env).dpopNonce).toEqual({ secret: SECRET });
+    const file = configFile({ dpopNonce: true, dpopNonceSecret: SECRET });
+    expect(load([...DPOP, '--config', file]).dpopNonce).toEqual({ secret: SECRET });
+  });
+
+  it.each([
+    [[...BASE, '--dpop-nonce'], {}, '--dpop-nonce', 'needs --dpop'],
+    [DPOP_ARGS(), { AUTHFLOW_DPOP_NONCE_SECRET: SECRET }, 'AUTHFLOW_DPOP_NONCE_SECRET', 'needs'],
+    [
+      [...DPOP_ARGS(), '--dpop-nonce'],
+      { AUTHFLOW_DPOP_NONCE_SECRET: 'short' },
+      'AUTHFLOW_DPOP_NONCE_SECRET',
+      '16 bytes',
+    ],
+    [
+      [...DPOP_ARGS(), '--dpop-nonce', '--dpop-nonce-secret', SECRET],
+      {},
+      '--dpop-nonce-secret',
+      'secrets',
+    ],
+  ])('%j %j is refused naming %s', (argv, env, field, words) => {
+    const got = refusal(() => load(argv, env));
+    expect(got.field).toBe(field);
+    expect(got.message).toContain(words);
+    expect(got.message).not.toContain(SECRET);
   });
 });
 

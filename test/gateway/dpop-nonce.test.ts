@@ -1,7 +1,7 @@
 /**
  * The gateway with DPoP nonces (RFC 9449 §8.2): a proof carrying the previous window's nonce is
  * forwarded, and the client gets the current nonce on the upstream's answer (the gate's
- * `DPoP-Nonce` wins over one the upstream sends, the exposed lists are merged); nothing of it
+ * `DPoP-Nonce` is the only one: the upstream's is dropped; the exposed lists are merged); nothing of it
  * goes upstream. Real HTTP on 127.0.0.1, real clock: the previous window's nonce is minted with
  * the shared secret.
  */
@@ -129,7 +129,7 @@ describe('gateway: DPoP-Nonce on a forwarded answer (RFC 9449 §8.2)', () => {
     expect(sent.dpop).toBeUndefined();
   });
 
-  it('current nonce, Bearer, or nonces off: the upstream’s headers, none of the gate’s', async () => {
+  it('current nonce, Bearer, or nonces off: no DPoP-Nonce (the upstream’s is dropped)', async () => {
     const current = createNonceSource(SECRET, TTL, Date.now).current();
     for (const { response } of [
       await post(withNonces.url, 'bound', current),
@@ -137,7 +137,7 @@ describe('gateway: DPoP-Nonce on a forwarded answer (RFC 9449 §8.2)', () => {
       await post(without.url, 'bound'),
     ]) {
       expect(response.status).toBe(200);
-      expect(response.headers.get('dpop-nonce')).toBe('from-the-upstream');
+      expect(response.headers.get('dpop-nonce')).toBeNull();
       expect(response.headers.get('access-control-expose-headers')).toBe('Mcp-Session-Id');
     }
   });

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { GatewayConfigError } from '../../src/gateway/config/error.js';
 import { loadGatewayConfig } from '../../src/gateway/config/resolve.js';
 import { runGateway } from '../../src/gateway/run.js';
+import { createNonceSource } from '../../src/http/dpop/nonce.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { freePort } from '../helpers/everything-server.js';
+import { proofKey, signProof } from '../http/dpop/_proofs.js';
 
 const BASE = ['--upstream', 'http://127.0.0.1:1/mcp', '--issuer', 'http://127.0.0.1:2'];
 
@@ -59,6 +61,32 @@ describe('gateway --dpop', () => {
       expect(wrongScheme.status).toBeGreaterThanOrEqual(400);
       expect(wrongScheme.status).toBeLessThan(402);
       expect(wrongScheme.headers.get('www-authenticate') ?? '').toMatch(/DPoP/);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('--dpop-nonce: a proof without a nonce gets use_dpop_nonce and a nonce of the shared secret', async () => {
+    const secret = 'replicas-share-this-secret';
+    const port = await freePort();
+    const loaded = loadGatewayConfig(
+      [...BASE, '--allow-localhost', '--port', String(port), '--dpop', 'allowed', '--dpop-nonce'],
+      { AUTHFLOW_DPOP_NONCE_SECRET: secret },
+    );
+    if (loaded.help) throw new Error('help');
+    const running = await runGateway(loaded.config, { logger: silentLogger });
+    try {
+      const url = `${running.origin}/mcp`;
+      const dpop = await signProof(await proofKey('ES256'), { htu: url, token: 'abc.def.ghi' });
+      const answer = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: 'DPoP abc.def.ghi', dpop, 'content-type': 'application/json' },
+        body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate') ?? '').toMatch(/error="use_dpop_nonce"/);
+      const nonce = answer.headers.get('dpop-nonce');
+      expect(createNonceSource(secret, 300_000, Date.now).accepts(nonce)).toBe(true);
     } finally {
       await running.close();
     }

@@ -45,6 +45,8 @@ export const FIELDS = {
   redis: { kind: 'string' },
   redisKeyPrefix: { kind: 'string' },
   dpop: { kind: 'string' },
+  dpopNonce: { kind: 'bool' },
+  dpopNonceSecret: { kind: 'string', secret: true },
   allowLocalhost: { kind: 'bool' },
   maxBodyBytes: { kind: 'int' },
   upstreamTimeoutMs: { kind: 'int' },

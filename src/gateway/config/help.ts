@@ -32,6 +32,8 @@ Authorization:
   --tool-scope <tool>=<a,b>        extra scopes for one tool (repeatable)
   --friction <tool>=<rate>         friction for one tool, target share in (0, 1] (repeatable)
   --dpop allowed|required          DPoP (RFC 9449): bound tokens need a proof / every token must be bound
+  --dpop-nonce                     require server-issued DPoP nonces (replicas share
+                                   AUTHFLOW_DPOP_NONCE_SECRET, at least 16 bytes)
   --redis <url>                    share friction, introspection verdicts and DPoP proof ids across replicas
   --redis-key-prefix <p>           prefix of the gateway's Redis keys
 Upstream requests:

@@ -70,6 +70,11 @@ export interface GatewayConfig {
   readonly redisKeyPrefix: string | undefined;
   /** DPoP (RFC 9449) at the gate: `'allowed'`, `'required'`, or off (`undefined`). */
   readonly dpop: (typeof DPOP_MODES)[number] | undefined;
+  /**
+   * Server-issued DPoP nonces (RFC 9449 §9): `true` (a random secret of this process),
+   * `{ secret }` (replicas sharing it accept each other's nonces), or off (`undefined`).
+   */
+  readonly dpopNonce: true | { readonly secret: string } | undefined;
   readonly allowLocalhost: boolean;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
@@ -161,6 +166,22 @@ function introspectionOf(m: Merged): IntrospectionSettings | undefined {
   };
 }
 
+function dpopNonceOf(m: Merged, dpop: string | undefined): GatewayConfig['dpopNonce'] {
+  const secret = m.str('dpopNonceSecret');
+  if (!m.bool('dpopNonce')) {
+    if (secret !== undefined) throw new GatewayConfigError(secret.label, 'needs --dpop-nonce');
+    return undefined;
+  }
+  if (dpop === undefined) {
+    throw new GatewayConfigError(m.str('dpopNonce')!.label, 'needs --dpop allowed|required');
+  }
+  if (secret === undefined) return true;
+  if (Buffer.byteLength(secret.value) < 16) {
+    throw new GatewayConfigError(secret.label, 'must be at least 16 bytes');
+  }
+  return { secret: secret.value };
+}
+
 function frictionOf(m: Merged, file: Readonly<Record<string, unknown>>) {
   const { value, label } = m.list('friction');
   const rates = frictionRates(value, label);
@@ -199,6 +220,8 @@ function build(m: Merged, file: Readonly<Record<string, unknown>>): GatewayConfi
   const scopesField = m.list('scopes');
   const toolScopeField = m.list('toolScope');
   const headersField = m.list('upstreamHeader');
+  const dpop =
+    m.pick('dpop') === undefined ? undefined : oneOf(m.str('dpop'), DPOP_MODES, 'allowed');
   return Object.freeze({
     upstream,
     publicUrl,
@@ -215,7 +238,8 @@ function build(m: Merged, file: Readonly<Record<string, unknown>>): GatewayConfi
     identityHeaders: m.bool('identityHeaders'),
     redis: m.str('redis')?.value,
     redisKeyPrefix: m.str('redisKeyPrefix')?.value,
-    dpop: m.pick('dpop') === undefined ? undefined : oneOf(m.str('dpop'), DPOP_MODES, 'allowed'),
+    dpop,
+    dpopNonce: dpopNonceOf(m, dpop),
     allowLocalhost: m.bool('allowLocalhost'),
     maxBodyBytes: m.int('maxBodyBytes', GATEWAY_DEFAULTS.maxBodyBytes, 1, 2 ** 30),
     upstreamTimeoutMs: m.int('upstreamTimeoutMs', GATEWAY_DEFAULTS.upstreamTimeoutMs, 1, 2 ** 31),
