@@ -1,7 +1,7 @@
 /**
  * The gateway's HTTP server: health and readiness, the OAuth discovery documents of the public
  * URL, and the MCP endpoint behind the bearer gate, `toolScopes` step-up and friction, proxied
- * to the upstream with the client's credentials removed.
+ * to the upstream with the client's credentials removed (with opt-in CORS for browser clients).
  *
  * @module
  */
@@ -19,6 +19,7 @@ import { sendJson } from '../http/node-io.js';
 import { trimTrailingSlashes } from '../http/path.js';
 import { createSafeHttpClient } from '../ssrf/safe-http-client.js';
 import type { AuthInfoVerifier, Logger } from '../types.js';
+import { createMcpCors } from './cors.js';
 import { InFlight } from './drain.js';
 import { forward, forwardTarget } from './forward.js';
 import { checkFriction } from './friction.js';
@@ -61,6 +62,11 @@ export interface GatewayOptions {
    * A fresh `DPoP-Nonce` reaches the client on the forwarded response (§8.2).
    */
   readonly dpopNonce?: DpopOptions['nonce'] | undefined;
+  /**
+   * Origins a browser-based client may call the MCP endpoint from: `'*'`, or exact origins as a
+   * browser sends `Origin`; off when `undefined` (see `createMcpCors`).
+   */
+  readonly corsOrigin?: '*' | readonly string[] | undefined;
   readonly logger: Logger;
 }
 
@@ -141,6 +147,7 @@ export function createGateway(o: GatewayOptions): Gateway {
     logger: o.logger,
   });
   const mcp = createMcpHandler(o, inFlight);
+  const cors = createMcpCors(o.corsOrigin);
   const log = createLoggingMiddleware({ logger: o.logger });
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = pathOf(req.url);
@@ -151,6 +158,7 @@ export function createGateway(o: GatewayOptions): Gateway {
     }
     if (await discovery(req, res)) return;
     if (path !== mcpPath) return sendJson(res, 404, {}, { error: 'not_found' });
+    if (cors(req, res)) return;
     if (inFlight.draining) {
       return sendJson(res, 503, { Connection: 'close', 'Retry-After': '1' }, { error: 'draining' });
     }

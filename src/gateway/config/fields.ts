@@ -47,6 +47,7 @@ export const FIELDS = {
   dpop: { kind: 'string' },
   dpopNonce: { kind: 'bool' },
   dpopNonceSecret: { kind: 'string', secret: true },
+  corsOrigin: { kind: 'repeat', item: /^/ },
   allowLocalhost: { kind: 'bool' },
   maxBodyBytes: { kind: 'int' },
   upstreamTimeoutMs: { kind: 'int' },

@@ -20,6 +20,8 @@ Listening:
   --public-url <url>               the MCP endpoint URL clients use (default http://<host>:<port>/mcp)
   --host <h>                       default 127.0.0.1
   --port <n>                       default 8080
+  --cors-origin <origin>           let a browser app at this origin call the MCP endpoint
+                                   (scheme://host[:port], or * for any; repeatable; default off)
 Tokens:
   --issuer <url>                   JWT access tokens (RFC 9068) from this issuer (repeatable)
   --introspection-endpoint <url>   RFC 7662 introspection (secret from AUTHFLOW_CLIENT_SECRET)

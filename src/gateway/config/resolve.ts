@@ -18,7 +18,15 @@ import {
   readEnv,
   type Source,
 } from './sources.js';
-import { frictionRates, httpUrl, intIn, scope, toolScopes, upstreamHeaders } from './values.js';
+import {
+  corsOrigins,
+  frictionRates,
+  httpUrl,
+  intIn,
+  scope,
+  toolScopes,
+  upstreamHeaders,
+} from './values.js';
 
 /** The defaults of DESIGN §6.5 and of the gateway's own limits. */
 export const GATEWAY_DEFAULTS = {
@@ -75,6 +83,8 @@ export interface GatewayConfig {
    * `{ secret }` (replicas sharing it accept each other's nonces), or off (`undefined`).
    */
   readonly dpopNonce: true | { readonly secret: string } | undefined;
+  /** Origins a browser may call the MCP endpoint from (`'*'` or exact origins); off when `undefined`. */
+  readonly corsOrigin: '*' | readonly string[] | undefined;
   readonly allowLocalhost: boolean;
   readonly maxBodyBytes: number;
   readonly upstreamTimeoutMs: number;
@@ -220,6 +230,7 @@ function build(m: Merged, file: Readonly<Record<string, unknown>>): GatewayConfi
   const scopesField = m.list('scopes');
   const toolScopeField = m.list('toolScope');
   const headersField = m.list('upstreamHeader');
+  const corsField = m.list('corsOrigin');
   const dpop =
     m.pick('dpop') === undefined ? undefined : oneOf(m.str('dpop'), DPOP_MODES, 'allowed');
   return Object.freeze({
@@ -240,6 +251,7 @@ function build(m: Merged, file: Readonly<Record<string, unknown>>): GatewayConfi
     redisKeyPrefix: m.str('redisKeyPrefix')?.value,
     dpop,
     dpopNonce: dpopNonceOf(m, dpop),
+    corsOrigin: corsOrigins(corsField.value, corsField.label),
     allowLocalhost: m.bool('allowLocalhost'),
     maxBodyBytes: m.int('maxBodyBytes', GATEWAY_DEFAULTS.maxBodyBytes, 1, 2 ** 30),
     upstreamTimeoutMs: m.int('upstreamTimeoutMs', GATEWAY_DEFAULTS.upstreamTimeoutMs, 1, 2 ** 31),

@@ -113,3 +113,41 @@ export function upstreamHeaders(
     return [name, value];
   });
 }
+
+const ORIGIN_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]+\/?$/;
+
+function origin(value: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new GatewayConfigError(field, `"${value}" is not an origin (scheme://host[:port])`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new GatewayConfigError(field, 'origins must be http: or https:');
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new GatewayConfigError(field, 'origins must not hold credentials');
+  }
+  if (!ORIGIN_FORM.test(value)) {
+    throw new GatewayConfigError(field, `"${value}" must be scheme://host[:port] with no path`);
+  }
+  return url.origin;
+}
+
+/**
+ * Origins allowed to call the MCP endpoint from a browser: `'*'` alone, or exact origins in the
+ * form a browser sends as `Origin` (lower-case scheme and host, no default port); `undefined`
+ * when none (CORS off).
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6454#section-6.1
+ */
+export function corsOrigins(items: readonly string[], field: string): '*' | string[] | undefined {
+  const trimmed = [...new Set(items.map((item) => item.trim()))];
+  if (trimmed.length === 0) return undefined;
+  if (trimmed.includes('*')) {
+    if (trimmed.length > 1) throw new GatewayConfigError(field, '"*" cannot be mixed with origins');
+    return '*';
+  }
+  return [...new Set(trimmed.map((item) => origin(item, field)))];
+}
