@@ -88,10 +88,8 @@ export function createMcpCors(allow: '*' | readonly string[] | undefined): McpCo
   if (allow === undefined) return () => false;
   const origins: ReadonlySet<string> = new Set(allow === '*' ? [] : allow);
   const vary: Record<string, string> = allow === '*' ? {} : { Vary: 'Origin' };
-  const allowOrigin = (origin: string | undefined): string | undefined => {
-    if (origin === undefined) return allow === '*' ? '*' : undefined;
-    return allow === '*' ? '*' : origins.has(origin) ? origin : undefined;
-  };
+  const allowOrigin = (origin: string | undefined): string | undefined =>
+    allow === '*' ? '*' : origin !== undefined && origins.has(origin) ? origin : undefined;
   return function mcpCors(req, res) {
     const origin = req.headers.origin;
     const allowed = allowOrigin(origin);
