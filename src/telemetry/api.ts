@@ -20,7 +20,8 @@ import type * as OpenTelemetry from '@opentelemetry/api';
 export type OpenTelemetryApi = Pick<
   typeof OpenTelemetry,
   'metrics' | 'trace' | 'context' | 'SpanKind' | 'SpanStatusCode'
->;
+> &
+  Partial<Pick<typeof OpenTelemetry, 'createNoopMeter'>>;
 
 /** Synchronous module loader, `require` in production. @internal */
 export type ModuleLoader = (id: string) => unknown;
