@@ -10,7 +10,7 @@
  */
 
 import type { Attributes, Counter, Histogram, Meter, MeterProvider } from '@opentelemetry/api';
-import { openTelemetryApi } from './api.js';
+import { openTelemetryApi, openTelemetryMetrics } from './api.js';
 import {
   ATTR,
   type AuthOutcome,
@@ -91,13 +91,13 @@ function create(meter: Meter): Instruments {
  * counts from the moment it is seen).
  */
 function current(): Instruments | undefined {
-  const api = openTelemetryApi();
-  if (api === undefined) return undefined;
-  const global = api.metrics.getMeterProvider();
+  const metrics = openTelemetryMetrics();
+  if (metrics === undefined) return undefined;
+  const global = metrics.getMeterProvider();
   if (global !== provider) {
     const meter = global.getMeter(INSTRUMENTATION_SCOPE);
     provider = global;
-    instruments = meter === api.createNoopMeter?.() ? undefined : create(meter);
+    instruments = meter === openTelemetryApi()?.createNoopMeter?.() ? undefined : create(meter);
   }
   return instruments;
 }
