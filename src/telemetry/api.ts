@@ -20,14 +20,20 @@ import type * as OpenTelemetry from '@opentelemetry/api';
 export type OpenTelemetryApi = Pick<
   typeof OpenTelemetry,
   'metrics' | 'trace' | 'context' | 'SpanKind' | 'SpanStatusCode'
->;
+> &
+  Partial<Pick<typeof OpenTelemetry, 'createNoopMeter'>>;
 
 /** Synchronous module loader, `require` in production. @internal */
 export type ModuleLoader = (id: string) => unknown;
 
 const API_MODULE = '@opentelemetry/api';
 
-let loaded: { readonly api: OpenTelemetryApi | undefined } | undefined;
+let loaded:
+  | {
+      readonly api: OpenTelemetryApi | undefined;
+      readonly metrics: OpenTelemetryApi['metrics'] | undefined;
+    }
+  | undefined;
 
 /**
  * Loads the api with `load`, or returns `undefined` when it is missing or unusable (too old).
@@ -56,6 +62,22 @@ export function loadOpenTelemetryApi(
  * @internal
  */
 export function openTelemetryApi(): OpenTelemetryApi | undefined {
-  loaded ??= { api: loadOpenTelemetryApi() };
+  loaded ??= loadApiAndMetrics();
   return loaded.api;
+}
+
+/**
+ * The api's metrics singleton (`openTelemetryApi()?.metrics`), read once: the api's module
+ * exports it through a getter, which costs more than the provider lookup it leads to.
+ *
+ * @internal
+ */
+export function openTelemetryMetrics(): OpenTelemetryApi['metrics'] | undefined {
+  loaded ??= loadApiAndMetrics();
+  return loaded.metrics;
+}
+
+function loadApiAndMetrics(): NonNullable<typeof loaded> {
+  const api = loadOpenTelemetryApi();
+  return { api, metrics: api?.metrics };
 }

@@ -2,7 +2,7 @@
  * The library's metric instruments and the functions that record into them. Instruments are
  * created on first use and again whenever the global meter provider changes, so an application
  * that registers its SDK after importing the library is still seen. With no provider registered
- * every call ends at the api's no-op instruments.
+ * (the api's no-op one) or no api, every record function returns after one provider check.
  *
  * @module
  * @internal
@@ -10,7 +10,7 @@
  */
 
 import type { Attributes, Counter, Histogram, Meter, MeterProvider } from '@opentelemetry/api';
-import { openTelemetryApi } from './api.js';
+import { openTelemetryApi, openTelemetryMetrics } from './api.js';
 import {
   ATTR,
   type AuthOutcome,
@@ -34,7 +34,9 @@ interface Instruments {
   readonly jwksFetches: Counter;
 }
 
+/** The global meter provider last seen. */
 let provider: MeterProvider | undefined;
+/** Its instruments; `undefined` while it is the api's no-op provider. */
 let instruments: Instruments | undefined;
 
 /**
@@ -50,8 +52,7 @@ function hotCounter(meter: Meter, name: string, unit: string, description: strin
   return tally;
 }
 
-function create(meterProvider: MeterProvider): Instruments {
-  const meter = meterProvider.getMeter(INSTRUMENTATION_SCOPE);
+function create(meter: Meter): Instruments {
   return {
     auth: hotCounter(
       meter,
@@ -84,16 +85,19 @@ function create(meterProvider: MeterProvider): Instruments {
 }
 
 /**
- * The instruments of the current global meter provider, or `undefined` without the api. A new
- * provider gets new instruments and fresh totals (it counts from the moment it is seen).
+ * The instruments of the current global meter provider, or `undefined` without the api or while
+ * the provider is the api's no-op one (its meter is the api's no-op meter: nothing would be
+ * exported, so nothing is tallied). A new provider gets new instruments and fresh totals (it
+ * counts from the moment it is seen).
  */
 function current(): Instruments | undefined {
-  const api = openTelemetryApi();
-  if (api === undefined) return undefined;
-  const global = api.metrics.getMeterProvider();
-  if (global !== provider || instruments === undefined) {
+  const metrics = openTelemetryMetrics();
+  if (metrics === undefined) return undefined;
+  const global = metrics.getMeterProvider();
+  if (global !== provider) {
+    const meter = global.getMeter(INSTRUMENTATION_SCOPE);
     provider = global;
-    instruments = create(global);
+    instruments = meter === openTelemetryApi()?.createNoopMeter?.() ? undefined : create(meter);
   }
   return instruments;
 }

@@ -93,17 +93,31 @@ const MEMORY_CACHE_OPTIONS: OptionKeys<MemoryIntrospectionCacheOptions> = {
   now: true,
 };
 
-/** The caches whose `get` returns the entry itself, never a promise. */
-const SYNCHRONOUS = new WeakSet<IntrospectionCache>();
-
 /**
- * Whether `cache` is one of {@link createMemoryIntrospectionCache}'s, whose `get` answers at
- * once: only those are read on the verifier's synchronous hit path (a shared store's `get` is
- * I/O, and is never started there).
+ * An in-memory cache read without a promise, at a time the caller has already read.
  * @internal
  */
-export function isSynchronousCache(cache: IntrospectionCache): boolean {
-  return SYNCHRONOUS.has(cache);
+export interface SynchronousCache {
+  /**
+   * `get(key)` with `nowMs` for the cache's own clock reading: the entry, or `undefined` when it
+   * is absent or expired at `nowMs` (an expired entry is dropped, as `get` drops it).
+   */
+  at(key: string, nowMs: number): CachedIntrospection | undefined;
+  /** The cache's clock. */
+  readonly now: Clock;
+}
+
+/** The caches whose `get` returns the entry itself, never a promise, with their reader. */
+const SYNCHRONOUS = new WeakMap<IntrospectionCache, SynchronousCache>();
+
+/**
+ * The synchronous reader of `cache` when it is one of {@link createMemoryIntrospectionCache}'s,
+ * whose `get` answers at once: only those are read on the verifier's synchronous hit path (a
+ * shared store's `get` is I/O, and is never started there).
+ * @internal
+ */
+export function synchronousCache(cache: IntrospectionCache): SynchronousCache | undefined {
+  return SYNCHRONOUS.get(cache);
 }
 
 interface MemoryEntry {
@@ -124,13 +138,16 @@ export function createMemoryIntrospectionCache(
   assertKnownKeys(options, MEMORY_CACHE_OPTIONS, 'createMemoryIntrospectionCache');
   const now = options.now ?? Date.now;
   const lru = new LRUCache<string, MemoryEntry>({ max: options.maxEntries ?? 10_000 });
+  const at = (key: string, nowMs: number): CachedIntrospection | undefined => {
+    const entry = lru.get(key);
+    if (entry === undefined) return undefined;
+    if (nowMs < entry.expiresAtMs) return entry.value;
+    lru.delete(key);
+    return undefined;
+  };
   const cache: IntrospectionCache = {
     get(key) {
-      const entry = lru.get(key);
-      if (entry === undefined) return undefined;
-      if (now() < entry.expiresAtMs) return entry.value;
-      lru.delete(key);
-      return undefined;
+      return at(key, now());
     },
     set(key, value, ttlMs) {
       lru.set(key, { value, expiresAtMs: now() + ttlMs });
@@ -139,6 +156,6 @@ export function createMemoryIntrospectionCache(
       lru.delete(key);
     },
   };
-  SYNCHRONOUS.add(cache);
+  SYNCHRONOUS.set(cache, { at, now });
   return cache;
 }

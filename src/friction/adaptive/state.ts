@@ -159,7 +159,10 @@ export function adaptiveCheck(
   const gateAt = a.gate[i] === 1 ? a.closedAt[i]! + cfg.adaptive.minBlockMs : t;
   const readyAt = Math.max(gateAt, creditReadyAt(cfg, a, i));
   if (!Number.isFinite(readyAt)) return result;
-  return { ...result, retryAfterMs: Math.max(0, Math.ceil(readyAt - t)) + 1 };
+  // `result` is this call's own object and has no `retryAfterMs` (`decayPerMs: 0`): the key is
+  // appended last, as a spread would place it, without copying the other eleven.
+  (result as { retryAfterMs?: number }).retryAfterMs = Math.max(0, Math.ceil(readyAt - t)) + 1;
+  return result;
 }
 
 /**

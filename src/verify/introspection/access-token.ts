@@ -1,12 +1,13 @@
 /**
- * The introspection verifier's small pieces: rejection messages and the verified token built
- * from an accepted verdict.
+ * The introspection verifier's small pieces: rejection messages, the verified token built
+ * from an accepted verdict, and the copy of its `AuthInfo` each caller gets.
  *
  * @module
  * @internal
  */
 
 import type { TokenRejectedError } from '../../errors.js';
+import type { AuthInfo } from '../../types.js';
 import type { CachedIntrospection, IntrospectionVerdict } from '../cache.js';
 import type { AccessToken } from '../verifier.js';
 import { parseUrl } from './claims.js';
@@ -47,4 +48,18 @@ export function toAccessToken(
 /** `resource` as a URL, when it is one. @internal */
 export function resourceUrl(resource: string | undefined): URL | undefined {
   return resource === undefined ? undefined : parseUrl(resource);
+}
+
+/**
+ * The caller's own copy of an `AuthInfo` built by `toAuthInfo` (its own `scopes` array), with
+ * the same keys in the same order as that object: what `{ ...authInfo, scopes: [...scopes] }`
+ * gives, built as a literal.
+ * @internal
+ */
+export function copyAuthInfo(authInfo: AuthInfo): AuthInfo {
+  const { token, clientId, expiresAt, resource, extra } = authInfo;
+  const scopes = authInfo.scopes.slice();
+  return resource === undefined
+    ? { token, clientId, scopes, expiresAt, extra }
+    : { token, clientId, scopes, expiresAt, resource, extra };
 }

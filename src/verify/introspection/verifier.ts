@@ -19,16 +19,17 @@ import {
   observeVerification,
   type VerificationProbe,
 } from '../../telemetry/verification.js';
-import type { AuthInfo, AuthInfoVerifier } from '../../types.js';
+import type { AuthInfo, AuthInfoVerifier, Clock } from '../../types.js';
 import {
   type CachedIntrospection,
   type IntrospectionVerdict,
-  isSynchronousCache,
+  type SynchronousCache,
+  synchronousCache,
 } from '../cache.js';
 import { INTROSPECTION_CACHE_OPTIONS, INTROSPECTION_VERIFIER_OPTIONS } from '../option-keys.js';
-import { isWellFormedToken } from '../token-syntax.js';
+import { isWellFormedToken, MAX_TOKEN_LENGTH } from '../token-syntax.js';
 import { type AccessToken, type TokenVerifier, toAuthInfo } from '../verifier.js';
-import { errorName, MESSAGES, resourceUrl, toAccessToken } from './access-token.js';
+import { copyAuthInfo, errorName, MESSAGES, resourceUrl, toAccessToken } from './access-token.js';
 import { judgeClaims, timeRejection } from './claims.js';
 import { introspect } from './introspect.js';
 import { type ResolvedIntrospectionOptions, resolveIntrospectionOptions } from './options.js';
@@ -36,10 +37,15 @@ import type { IntrospectionTokenVerifierOptions } from './types.js';
 
 type Rejected = Extract<IntrospectionVerdict, { ok: false }>;
 
-/** A judged cache entry: the token to hand out (with its time claims) or the rejection. */
-type Judged =
-  | { readonly accessToken: AccessToken; readonly exp?: number; readonly nbf?: number }
-  | { readonly rejected: Rejected };
+/** An accepted entry: the token, its `AuthInfo` (copied for each caller) and time claims. */
+interface Accepted {
+  readonly accessToken: AccessToken;
+  readonly authInfo: AuthInfo;
+  readonly exp?: number | undefined;
+  readonly nbf?: number | undefined;
+}
+/** A judged cache entry: accepted, or the rejection. */
+type Judged = Accepted | { readonly rejected: Rejected };
 
 /** The claims of a cached rejection: nothing the authorization server sent is kept. */
 const NO_CLAIMS = Object.freeze({});
@@ -79,8 +85,11 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
    * from a shared store are new objects on each read; they carry their verdict, judged once.
    */
   readonly #judged = new WeakMap<CachedIntrospection, Judged>();
-  readonly #authInfos = new WeakMap<AccessToken, AuthInfo>();
   readonly #cacheKey: (token: string) => string;
+  /** The in-memory cache, read on the synchronous hit path; `undefined` for a shared store. */
+  readonly #memory: SynchronousCache | undefined;
+  /** The memory cache's clock when it is not the verifier's (then it is read separately). */
+  readonly #memoryClock: Clock | undefined;
 
   /**
    * @param options - see {@link IntrospectionTokenVerifierOptions}
@@ -103,12 +112,15 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
     this.#ownsHttp = httpClient === undefined;
     this.#http = httpClient ?? createSafeHttpClient({ allowLocalhost, allowPrivateNetwork });
     this.#limiter = new ConcurrencyLimiter(maxInFlight, maxQueued);
-    const { introspectionEndpoint, credentials, serverUrl, validateResource } = this.#options;
+    const { introspectionEndpoint, credentials, serverUrl, validateResource, cache, now } =
+      this.#options;
     this.#cacheKey = introspectionCacheKeyer(
       introspectionEndpoint,
       credentials.clientId,
       validateResource ? serverUrl : undefined,
     );
+    this.#memory = cache === undefined ? undefined : synchronousCache(cache);
+    this.#memoryClock = this.#memory?.now === now ? undefined : this.#memory?.now;
   }
 
   /** The resource server URL tokens are checked against (`serverUrl`). */
@@ -127,40 +139,32 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
    *   (`ERR_INTROSPECTION_UNAVAILABLE`)
    */
   async verifyAccessToken(token: string): Promise<AuthInfo> {
-    return this.#authInfoOf(await this.#verify(token));
+    return copyAuthInfo((await this.#verify(token)).authInfo);
   }
 
   /**
    * The cache-hit path without a promise (see `VerifiesNow`): the `AuthInfo` of a token whose
-   * accepted verdict is in the in-memory cache and still in time, else `undefined`.
+   * accepted verdict is in the in-memory cache and still in time, else `undefined`. The syntax
+   * is not re-checked (the gate has parsed it): only tokens `#check` found well formed are
+   * stored, keyed by the token, so a malformed one misses and `verifyAccessToken` refuses it.
    * @internal
    */
   [VERIFY_NOW](token: string): AuthInfo | undefined {
-    const { cache, now } = this.#options;
-    if (cache === undefined || !isSynchronousCache(cache) || !isWellFormedToken(token)) {
+    const memory = this.#memory;
+    if (memory === undefined || typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) {
       return undefined;
     }
     const key = this.#cacheKey(token);
     if (this.#flights.get(key) !== undefined) return undefined;
-    const entry = cache.get(key) as CachedIntrospection | undefined;
-    const nowMs = now();
+    const nowMs = this.#options.now();
+    const entry = memory.at(key, this.#memoryClock === undefined ? nowMs : this.#memoryClock());
     if (entry === undefined || !(nowMs < entry.cachedUntilMs)) return undefined;
     const judged = this.#judgedOf(token, entry);
     if ('rejected' in judged || timeRejection(judged.exp, judged.nbf, nowMs) !== undefined) {
       return undefined;
     }
     countCacheHit('introspection');
-    return this.#authInfoOf(judged.accessToken);
-  }
-
-  /** A fresh copy of the token's `AuthInfo` (built once per verified token). */
-  #authInfoOf(accessToken: AccessToken): AuthInfo {
-    let authInfo = this.#authInfos.get(accessToken);
-    if (authInfo === undefined) {
-      authInfo = toAuthInfo(accessToken, resourceUrl(accessToken.resource));
-      this.#authInfos.set(accessToken, authInfo);
-    }
-    return { ...authInfo, scopes: [...authInfo.scopes] };
+    return copyAuthInfo(judged.authInfo);
   }
 
   /**
@@ -172,7 +176,7 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
    */
   async verifyToken(token: string): Promise<AccessToken | null> {
     try {
-      return await this.#verify(token);
+      return (await this.#verify(token)).accessToken;
     } catch (err) {
       if (err instanceof TokenRejectedError || err instanceof IntrospectionUnavailableError) {
         return null;
@@ -186,11 +190,11 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
     if (this.#ownsHttp) await this.#http.close();
   }
 
-  #verify(token: string): Promise<AccessToken> {
+  #verify(token: string): Promise<Accepted> {
     return observeVerification('introspection', (probe) => this.#check(token, probe));
   }
 
-  async #check(token: string, probe: VerificationProbe): Promise<AccessToken> {
+  async #check(token: string, probe: VerificationProbe): Promise<Accepted> {
     if (!isWellFormedToken(token)) throw this.#reject('ERR_TOKEN_MALFORMED', 'syntax');
     const key = this.#cacheKey(token);
     const entry = await this.#lookup(key, token, probe);
@@ -198,7 +202,7 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
     if ('rejected' in judged) throw this.#reject(judged.rejected.code, judged.rejected.reason);
     const late = timeRejection(judged.exp, judged.nbf, this.#options.now());
     if (late !== undefined) throw this.#reject(late.code, late.reason);
-    return judged.accessToken;
+    return judged;
   }
 
   #judgedOf(token: string, entry: CachedIntrospection): Judged {
@@ -215,8 +219,10 @@ export class IntrospectionTokenVerifier implements AuthInfoVerifier, TokenVerifi
     const { validateResource, serverUrl } = this.#options;
     const verdict = entry.verdict ?? judgeClaims(entry.claims, { validateResource, serverUrl });
     if (!verdict.ok) return { rejected: verdict };
+    const accessToken = toAccessToken(token, verdict, entry);
     return {
-      accessToken: toAccessToken(token, verdict, entry),
+      accessToken,
+      authInfo: toAuthInfo(accessToken, resourceUrl(accessToken.resource)),
       exp: verdict.exp,
       nbf: verdict.nbf,
     };
