@@ -33,7 +33,7 @@ const KNOWN: Readonly<Record<string, string>> = {
   'src/friction/state.ts: UNWRITTEN':
     'one frozen copy of the relief-only arrays per frozen resolved config (derived, weakly held)',
   'src/verify/cache.ts: SYNCHRONOUS':
-    'a WeakSet branding the memory caches this module created: a fact about each cache object',
+    'a WeakMap from the memory caches this module created to their synchronous readers: a fact about each cache object',
 };
 
 /** Module-scope declarations that can change: `let`, and `const` bound to a mutable collection. */
