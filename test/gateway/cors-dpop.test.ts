@@ -13,6 +13,7 @@ import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import { createNonceSource } from '../../src/http/dpop/nonce.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { type ProofKey, proofKey, signProof } from '../http/dpop/_proofs.js';
+import { TEST_GATEWAY } from './_options.js';
 
 const APP = 'https://app.example.com';
 const SECRET = 'c'.repeat(32);
@@ -74,16 +75,7 @@ beforeAll(async () => {
         extra: { claims: { cnf: { jkt } } },
       }),
     },
-    authorizationServers: ['http://127.0.0.1:1'],
-    scopes: ['read'],
-    toolScopes: {},
-    friction: undefined,
-    upstreamHeaders: [],
-    identityHeaders: false,
-    maxBodyBytes: 1 << 20,
-    upstreamTimeoutMs: 5_000,
-    shutdownTimeoutMs: 1_000,
-    allowLocalhost: true,
+    ...TEST_GATEWAY,
     dpop: 'allowed',
     dpopNonce: { secret: SECRET, ttlMs: TTL },
     corsOrigin: [APP],

@@ -13,6 +13,7 @@ import { runGateway } from '../../src/gateway/run.js';
 import { createGateway, type Gateway, type GatewayOptions } from '../../src/gateway/server.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { freePort } from '../helpers/everything-server.js';
+import { TEST_GATEWAY } from './_options.js';
 
 const APP = 'https://app.example.com';
 const OTHER = 'https://evil.example.com';
@@ -92,16 +93,8 @@ async function start(corsOrigin: GatewayOptions['corsOrigin']): Promise<string> 
         scopes: ['read'],
       }),
     },
-    authorizationServers: ['http://127.0.0.1:1'],
-    scopes: ['read'],
+    ...TEST_GATEWAY,
     toolScopes: { admin: ['admin'] },
-    friction: undefined,
-    upstreamHeaders: [],
-    identityHeaders: false,
-    maxBodyBytes: 1 << 20,
-    upstreamTimeoutMs: 5_000,
-    shutdownTimeoutMs: 1_000,
-    allowLocalhost: true,
     dpop: undefined,
     corsOrigin,
     logger: silentLogger,

@@ -15,6 +15,7 @@ import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import { createNonceSource } from '../../src/http/dpop/nonce.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import { type ProofKey, proofKey, signProof } from '../http/dpop/_proofs.js';
+import { TEST_GATEWAY } from './_options.js';
 
 const SECRET = 'g'.repeat(32);
 const TTL = 3_600_000;
@@ -48,16 +49,7 @@ async function startGateway(nonce: boolean): Promise<{ gateway: Gateway; url: st
         extra: { claims: token === 'bound' ? { cnf: { jkt } } : {} },
       }),
     },
-    authorizationServers: ['http://127.0.0.1:1'],
-    scopes: ['read'],
-    toolScopes: {},
-    friction: undefined,
-    upstreamHeaders: [],
-    identityHeaders: false,
-    maxBodyBytes: 1 << 20,
-    upstreamTimeoutMs: 5_000,
-    shutdownTimeoutMs: 1_000,
-    allowLocalhost: true,
+    ...TEST_GATEWAY,
     dpop: 'allowed',
     dpopNonce: nonce ? { secret: SECRET, ttlMs: TTL } : undefined,
     logger: silentLogger,
