@@ -12,7 +12,7 @@
 
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { sendJson } from '../http/node-io.js';
-import { mergeExposeHeaders } from '../http/response-headers.js';
+import { mergeHeaderLists } from '../http/response-headers.js';
 
 const ALLOW_METHODS = 'GET, POST, DELETE, OPTIONS';
 const ALLOW_HEADERS =
@@ -54,7 +54,7 @@ function onWriteHead(res: ServerResponse, set: Readonly<Record<string, string>>)
       if (!LISTS.has(lower) && !lower.startsWith('access-control-')) continue;
       delete (given as OutgoingHttpHeaders)[name];
       if (LISTS.has(lower) && value !== undefined) {
-        this.setHeader(lower, mergeExposeHeaders(this.getHeader(lower), listText(value)));
+        this.setHeader(lower, mergeHeaderLists(this.getHeader(lower), listText(value)));
       }
     }
     this.removeHeader('access-control-allow-credentials');
@@ -62,7 +62,7 @@ function onWriteHead(res: ServerResponse, set: Readonly<Record<string, string>>)
       const lower = name.toLowerCase();
       this.setHeader(
         name,
-        LISTS.has(lower) ? mergeExposeHeaders(this.getHeader(lower), value) : value,
+        LISTS.has(lower) ? mergeHeaderLists(this.getHeader(lower), value) : value,
       );
     }
     return Reflect.apply(writeHead, this, args) as ServerResponse;

@@ -13,15 +13,15 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 const EXPOSE = 'access-control-expose-headers';
 
 /**
- * One `Access-Control-Expose-Headers` value holding the names of both lists, each name once
- * (compared case-insensitively), in order.
+ * One value of a comma-separated list header (`Access-Control-Expose-Headers`, `Vary`) holding
+ * the items of both lists, each once (compared case-insensitively), in order.
  *
  * @param existing - The value already on the response (a list, or several field lines).
  * @param added - The names to add.
  * @returns The merged list.
  * @see https://fetch.spec.whatwg.org/#http-access-control-expose-headers
  */
-export function mergeExposeHeaders(
+export function mergeHeaderLists(
   existing: string | number | readonly string[] | null | undefined,
   added: string,
 ): string {
@@ -51,7 +51,7 @@ export function setPassHeaders(
 ): void {
   for (const [name, value] of Object.entries(headers)) {
     const merged =
-      name.toLowerCase() === EXPOSE ? mergeExposeHeaders(res.getHeader(EXPOSE), value) : value;
+      name.toLowerCase() === EXPOSE ? mergeHeaderLists(res.getHeader(EXPOSE), value) : value;
     res.setHeader(name, merged);
   }
 }
@@ -76,7 +76,7 @@ export function keepPassHeaders(
     const upstream = incoming[EXPOSE];
     const mine = res.getHeader(EXPOSE);
     if (upstream === undefined || mine === undefined) continue;
-    incoming[EXPOSE] = mergeExposeHeaders(
+    incoming[EXPOSE] = mergeHeaderLists(
       mine,
       Array.isArray(upstream) ? upstream.join(',') : String(upstream),
     );
@@ -99,7 +99,7 @@ export function withPassHeaders(
   const apply = (target: Headers): void => {
     for (const [name, value] of Object.entries(headers)) {
       const merged =
-        name.toLowerCase() === EXPOSE ? mergeExposeHeaders(target.get(EXPOSE), value) : value;
+        name.toLowerCase() === EXPOSE ? mergeHeaderLists(target.get(EXPOSE), value) : value;
       target.set(name, merged);
     }
   };

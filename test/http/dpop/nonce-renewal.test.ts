@@ -8,7 +8,7 @@ import { calculateJwkThumbprint } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BearerAuthOptions, createBearerGate } from '../../../src/http/bearer.js';
 import { createNonceSource } from '../../../src/http/dpop/nonce.js';
-import { mergeExposeHeaders, withPassHeaders } from '../../../src/http/response-headers.js';
+import { mergeHeaderLists, withPassHeaders } from '../../../src/http/response-headers.js';
 import { type ProofKey, proofKey, signProof } from './_proofs.js';
 
 const TTL = 60_000;
@@ -125,11 +125,11 @@ describe('a fresh DPoP-Nonce on a successful response (RFC 9449 §8.2)', () => {
 
 describe('applying the pass headers', () => {
   it('merges Access-Control-Expose-Headers lists, each name once', () => {
-    expect(mergeExposeHeaders(undefined, 'DPoP-Nonce')).toBe('DPoP-Nonce');
-    expect(mergeExposeHeaders('', 'DPoP-Nonce')).toBe('DPoP-Nonce');
-    expect(mergeExposeHeaders('Mcp-Session-Id', 'DPoP-Nonce')).toBe('Mcp-Session-Id, DPoP-Nonce');
-    expect(mergeExposeHeaders(['A', 'dpop-nonce'], 'DPoP-Nonce')).toBe('A, dpop-nonce');
-    expect(mergeExposeHeaders('A,, B ', 'C')).toBe('A, B, C');
+    expect(mergeHeaderLists(undefined, 'DPoP-Nonce')).toBe('DPoP-Nonce');
+    expect(mergeHeaderLists('', 'DPoP-Nonce')).toBe('DPoP-Nonce');
+    expect(mergeHeaderLists('Mcp-Session-Id', 'DPoP-Nonce')).toBe('Mcp-Session-Id, DPoP-Nonce');
+    expect(mergeHeaderLists(['A', 'dpop-nonce'], 'DPoP-Nonce')).toBe('A, dpop-nonce');
+    expect(mergeHeaderLists('A,, B ', 'C')).toBe('A, B, C');
   });
 
   it('fetch: sets headers on a mutable Response, copies an immutable one', async () => {
