@@ -30,6 +30,7 @@ export interface FrictionAlgorithm<Cfg> {
   /**
    * Records one call of `name` (configured tool `ti`, or undefined) at `t` after the ceilings
    * were charged: the window, the EMAs, the budget (`charge`), friction and saturation relief.
+   * The caller then advances `lastT`.
    */
   record(
     cfg: Cfg,

@@ -231,9 +231,6 @@ export class FrictionRegistry {
 
   #step(clientKey: string, tool: string, mode: FrictionStepMode): Promise<FrictionResult> {
     const prev = this.#chains.get(clientKey);
-    if (prev === undefined && this.#states.stepSync !== undefined) {
-      return Promise.resolve(this.#decideSync(clientKey, tool, mode));
-    }
     const run = prev
       ? prev.then(() => this.#decide(clientKey, tool, mode))
       : this.#decide(clientKey, tool, mode);

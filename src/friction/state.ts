@@ -168,6 +168,8 @@ function recordIndexed(
     chargeCeilings(cfg.ceilings, cfg.toolCeilings[ti]!, s, t);
   }
   cfg.algorithm.record(cfg, s, name, ti, t, d, charge, onSaturation);
+  // A clock that steps back (another replica's) must not make the next step decay twice.
+  if (s.lastT === null || t > s.lastT) s.lastT = t;
 }
 
 /**

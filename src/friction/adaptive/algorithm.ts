@@ -35,7 +35,6 @@ function record(
   s.n++;
   updateEmas(cfg, s, d);
   adaptiveAfterRecord(cfg, s, ti, t, onSaturation);
-  if (s.lastT === null || t > s.lastT) s.lastT = t;
 }
 
 function fieldsValid(cfg: ResolvedFrictionConfig, s: FrictionState): boolean {

@@ -78,7 +78,7 @@ function record(
   s: LiveState,
   name: string,
   ti: number | undefined,
-  t: number,
+  _t: number,
   d: number,
   charge: boolean,
   onSaturation: ((toolIndex: number) => void) | undefined,
@@ -101,8 +101,6 @@ function record(
     detectSaturation(cfg, s, onSaturation);
     applyGroupPressure(cfg, s);
   }
-  // A clock that steps back (another replica's) must not make the next step decay twice.
-  if (s.lastT === null || t > s.lastT) s.lastT = t;
 }
 
 function peaks(
