@@ -16,7 +16,7 @@
  */
 
 import type { ResolvedFrictionConfig } from '../friction/config.js';
-import { type FrictionResult, unconfiguredResult } from '../friction/decision.js';
+import { unconfiguredResult } from '../friction/decision.js';
 import { checkState, type FrictionState } from '../friction/state.js';
 import { adaptiveStepLua } from './redis-adaptive-lua.js';
 import { foldConstants } from './redis-lua-constants.js';
@@ -29,7 +29,7 @@ import {
   luaNumbers,
   sharedConfigLua,
 } from './redis-lua-lib.js';
-import type { FrictionSaturation } from './types.js';
+import { parseSaturations, type RedisStepReply } from './redis-step-reply.js';
 
 function configLua(cfg: ResolvedFrictionConfig, ttl: FrictionScriptTtls): string {
   const a = cfg.adaptive;
@@ -65,14 +65,6 @@ export function adaptiveStepScript(
 ): string {
   const source = `${LUA_PRELUDE}${configLua(cfg, ttl)}${adaptiveStepLua(cfg)}`;
   return fold ? foldConstants(source) : source;
-}
-
-/** A parsed reply of {@link adaptiveStepScript}. */
-export interface AdaptiveReply {
-  /** The client's state was created by this step. */
-  readonly created: boolean;
-  readonly result: FrictionResult;
-  readonly saturated: readonly FrictionSaturation[];
 }
 
 function bad(): Error {
@@ -133,7 +125,7 @@ export function parseAdaptiveReply(
   cfg: ResolvedFrictionConfig,
   tool: string,
   reply: unknown,
-): AdaptiveReply {
+): RedisStepReply {
   if (!Array.isArray(reply) || reply.length < 6) throw bad();
   const created = reply[0] === 1;
   const nSat = Number(reply[3]);
@@ -152,16 +144,6 @@ export function parseAdaptiveReply(
     i === undefined
       ? unconfiguredResult(tool, fields[0]!)
       : checkState(cfg, viewState(cfg, i, fields, ceil), tool, t);
-  const saturated: FrictionSaturation[] = [];
-  for (let j = start + nFields; j + 2 < reply.length; j += 3) {
-    const sat = cfg.tools[Number(reply[j])];
-    if (sat === undefined) throw bad();
-    saturated.push({
-      toolName: sat.name,
-      friction: Number(reply[j + 1]),
-      targetRate: sat.targetRate,
-      effectiveTarget: Number(reply[j + 2]),
-    });
-  }
+  const saturated = parseSaturations(cfg, reply, start + nFields, bad);
   return { created, result, saturated };
 }

@@ -11,9 +11,10 @@
 import type { FrictionControllerKind, ResolvedFrictionConfig } from '../friction/config.js';
 import { adaptiveStepScript, parseAdaptiveReply } from './redis-adaptive-script.js';
 import { type FrictionScriptTtls, proportionalStepScript } from './redis-friction-script.js';
-import { parseProportionalReply, type RedisStepReply } from './redis-proportional-reply.js';
+import { parseProportionalReply } from './redis-proportional-reply.js';
+import type { RedisStepReply } from './redis-step-reply.js';
 
-export type { RedisStepReply } from './redis-proportional-reply.js';
+export type { RedisStepReply } from './redis-step-reply.js';
 
 /** An algorithm's Redis step: the Lua source for a configuration, and its reply parser. */
 export interface RedisAlgorithmStep {

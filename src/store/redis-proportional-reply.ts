@@ -9,15 +9,7 @@
 import type { ResolvedFrictionConfig } from '../friction/config.js';
 import { configuredResult, type FrictionResult, unconfiguredResult } from '../friction/decision.js';
 import { withCeilings } from '../friction/state.js';
-import type { FrictionSaturation } from './types.js';
-
-/** A parsed step reply of either controller's script. */
-export interface RedisStepReply {
-  /** The client's state was created by this step. */
-  readonly created: boolean;
-  readonly result: FrictionResult;
-  readonly saturated: readonly FrictionSaturation[];
-}
+import { parseSaturations, type RedisStepReply } from './redis-step-reply.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -49,21 +41,6 @@ function resultOf(
   return withCeilings(cfg, view, i, Number(r[2]), result);
 }
 
-function saturatedOf(cfg: ResolvedFrictionConfig, rest: readonly unknown[]): FrictionSaturation[] {
-  const out: FrictionSaturation[] = [];
-  for (let j = 0; j + 2 < rest.length; j += 3) {
-    const tool = cfg.tools[Number(rest[j])];
-    if (tool === undefined) throw bad();
-    out.push({
-      toolName: tool.name,
-      friction: Number(rest[j + 1]),
-      targetRate: tool.targetRate,
-      effectiveTarget: Number(rest[j + 2]),
-    });
-  }
-  return out;
-}
-
 /**
  * Parses a reply `{created, allowed, time, kind, a, b, c, d, e, ceilLevel…, ceilAt…, sat…}`
  * (not `{'corrupt'}`).
@@ -78,6 +55,6 @@ export function parseProportionalReply(
   const head = 9 + 2 * cfg.ceilings.length;
   if (!Array.isArray(reply) || reply.length < head) throw bad();
   const result = resultOf(cfg, tool, reply, head);
-  const saturated = reply.length > head ? saturatedOf(cfg, reply.slice(head)) : NONE;
+  const saturated = reply.length > head ? parseSaturations(cfg, reply, head, bad) : NONE;
   return { created: reply[0] === 1, result, saturated };
 }
