@@ -6,21 +6,22 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { calculateJwkThumbprint } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import { createNonceSource } from '../../src/http/dpop/nonce.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { type ProofKey, proofKey, signProof } from '../http/dpop/_proofs.js';
+import { type ProofKey, signProof } from '../http/dpop/_proofs.js';
 import { TEST_GATEWAY } from './_options.js';
+import { type RealTokens, startRealTokens } from './_tokens.js';
 
 const APP = 'https://app.example.com';
 const SECRET = 'c'.repeat(32);
 const TTL = 3_600_000;
 const PUBLIC_URL = 'https://mcp.example.com/mcp';
 
+let tokens: RealTokens;
 let key: ProofKey;
+let bound: string;
 let upstream: Server;
 let gateway: Gateway;
 let url: string;
@@ -32,7 +33,7 @@ function post(nonce: string | undefined, proof: string) {
     origin: APP,
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
-    authorization: 'DPoP bound',
+    authorization: `DPoP ${bound}`,
     dpop: proof,
   };
   return new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
@@ -51,8 +52,8 @@ const exposed = (headers: IncomingHttpHeaders) =>
     .map((s) => s.trim().toLowerCase());
 
 beforeAll(async () => {
-  key = await proofKey('ES256');
-  const jkt = await calculateJwkThumbprint(key.jwk, 'sha256');
+  tokens = await startRealTokens();
+  ({ token: bound, key } = await tokens.bound(PUBLIC_URL));
   upstream = createServer((req, res) => {
     req.resume();
     res.writeHead(200, {
@@ -67,14 +68,7 @@ beforeAll(async () => {
   gateway = createGateway({
     upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/mcp`,
     publicUrl: PUBLIC_URL,
-    verifier: {
-      verifyAccessToken: async (token: string): Promise<AuthInfo> => ({
-        token,
-        clientId: 'c',
-        scopes: ['read'],
-        extra: { claims: { cnf: { jkt } } },
-      }),
-    },
+    verifier: tokens.verifier(PUBLIC_URL),
     ...TEST_GATEWAY,
     dpop: 'allowed',
     dpopNonce: { secret: SECRET, ttlMs: TTL },
@@ -89,11 +83,12 @@ afterAll(async () => {
   await gateway?.close();
   upstream.closeAllConnections();
   upstream.close();
+  await tokens?.close();
 });
 
 describe('gateway CORS with DPoP nonces', () => {
   it('use_dpop_nonce refusal: the nonce and the challenge readable, the lists merged', async () => {
-    const got = await post(undefined, await signProof(key, { htu: PUBLIC_URL, token: 'bound' }));
+    const got = await post(undefined, await signProof(key, { htu: PUBLIC_URL, token: bound }));
     expect(got.status).toBe(401);
     expect(got.headers['www-authenticate']).toContain('use_dpop_nonce');
     expect(got.headers['dpop-nonce']).toBeDefined();
@@ -105,7 +100,7 @@ describe('gateway CORS with DPoP nonces', () => {
 
   it('a pass with the previous nonce: fresh nonce, session and upstream list all exposed', async () => {
     const nonce = previousNonce();
-    const proof = await signProof(key, { htu: PUBLIC_URL, token: 'bound', nonce });
+    const proof = await signProof(key, { htu: PUBLIC_URL, token: bound, nonce });
     const got = await post(nonce, proof);
     expect(got.status).toBe(200);
     expect(got.headers['dpop-nonce']).toBeDefined();

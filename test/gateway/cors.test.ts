@@ -6,7 +6,6 @@
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../../src/gateway/config/resolve.js';
 import { runGateway } from '../../src/gateway/run.js';
@@ -14,6 +13,7 @@ import { createGateway, type Gateway, type GatewayOptions } from '../../src/gate
 import { silentLogger } from '../../src/lib/logger.js';
 import { freePort } from '../helpers/everything-server.js';
 import { TEST_GATEWAY } from './_options.js';
+import { type RealTokens, startRealTokens } from './_tokens.js';
 
 const APP = 'https://app.example.com';
 const OTHER = 'https://evil.example.com';
@@ -25,6 +25,11 @@ const ADMIN_CALL = JSON.stringify({
   params: { name: 'admin', arguments: {} },
 });
 
+const PUBLIC_URL = 'http://127.0.0.1:1/mcp';
+
+let tokens: RealTokens;
+/** `Bearer` and a real token for the gateways' public URL, scope `read` (not `admin`). */
+let bearer: string;
 let upstream: Server;
 const upstreamSaw: string[] = [];
 const gateways: Gateway[] = [];
@@ -85,14 +90,8 @@ async function start(corsOrigin: GatewayOptions['corsOrigin']): Promise<string> 
   const { port: upstreamPort } = upstream.address() as AddressInfo;
   const gateway = createGateway({
     upstreamUrl: `http://127.0.0.1:${upstreamPort}/mcp`,
-    publicUrl: 'http://127.0.0.1:1/mcp',
-    verifier: {
-      verifyAccessToken: async (token: string): Promise<AuthInfo> => ({
-        token,
-        clientId: 'c',
-        scopes: ['read'],
-      }),
-    },
+    publicUrl: PUBLIC_URL,
+    verifier: tokens.verifier(PUBLIC_URL),
     ...TEST_GATEWAY,
     toolScopes: { admin: ['admin'] },
     dpop: undefined,
@@ -105,6 +104,8 @@ async function start(corsOrigin: GatewayOptions['corsOrigin']): Promise<string> 
 }
 
 beforeAll(async () => {
+  tokens = await startRealTokens();
+  bearer = `Bearer ${await tokens.bearer(PUBLIC_URL)}`;
   upstream = createServer((req, res) => {
     upstreamSaw.push(req.method ?? '');
     req.resume();
@@ -136,6 +137,7 @@ afterAll(async () => {
   for (const gateway of gateways) await gateway.close();
   upstream.closeAllConnections();
   upstream.close();
+  await tokens?.close();
 });
 
 describe('gateway CORS: preflight', () => {
@@ -202,7 +204,7 @@ describe('gateway CORS: responses', () => {
   });
 
   it('the 403 step-up refusal is readable too', async () => {
-    const got = await post(urls.any, { origin: OTHER, authorization: 'Bearer t' }, ADMIN_CALL);
+    const got = await post(urls.any, { origin: OTHER, authorization: bearer }, ADMIN_CALL);
     expect(got.status).toBe(403);
     expect(got.headers['access-control-allow-origin']).toBe('*');
     expect(listOf(got.headers['access-control-expose-headers'])).toContain('www-authenticate');
@@ -211,7 +213,7 @@ describe('gateway CORS: responses', () => {
   it('a forwarded answer: the gateway’s CORS wins, the exposed lists and Vary are merged', async () => {
     const got = await post(urls.list, {
       origin: 'http://localhost:5173',
-      authorization: 'Bearer t',
+      authorization: bearer,
       'x-upstream-cors': '1',
     });
     expect(got.status).toBe(200);
@@ -227,7 +229,7 @@ describe('gateway CORS: responses', () => {
   it('an origin not listed is still served, without CORS headers (the upstream’s dropped too)', async () => {
     const got = await post(urls.list, {
       origin: OTHER,
-      authorization: 'Bearer t',
+      authorization: bearer,
       'x-upstream-cors': '1',
     });
     expect(got.status).toBe(200);
@@ -239,7 +241,7 @@ describe('gateway CORS: responses', () => {
   it('off by default: no CORS headers on the MCP endpoint at all', async () => {
     for (const got of [
       await post(urls.off, { origin: APP }),
-      await post(urls.off, { origin: APP, authorization: 'Bearer t' }),
+      await post(urls.off, { origin: APP, authorization: bearer }),
     ]) {
       expect(corsNames(got.headers)).toEqual([]);
       expect(listOf(got.headers.vary)).not.toContain('origin');

@@ -1,27 +1,29 @@
 /**
  * The gateway with DPoP nonces (RFC 9449 §8.2): a proof carrying the previous window's nonce is
  * forwarded, and the client gets the current nonce on the upstream's answer (the gate's
- * `DPoP-Nonce` is the only one: the upstream's is dropped; the exposed lists are merged); nothing of it
- * goes upstream. Real HTTP on 127.0.0.1, real clock: the previous window's nonce is minted with
- * the shared secret.
+ * `DPoP-Nonce` is the only one: the upstream's is dropped; the exposed lists are merged);
+ * nothing of it goes upstream. Real HTTP on 127.0.0.1, tokens from oidc-provider, real clock:
+ * the previous window's nonce is minted with the shared secret.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { calculateJwkThumbprint } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../src/gateway/server.js';
 import { createNonceSource } from '../../src/http/dpop/nonce.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { type ProofKey, proofKey, signProof } from '../http/dpop/_proofs.js';
+import { type ProofKey, signProof } from '../http/dpop/_proofs.js';
 import { TEST_GATEWAY } from './_options.js';
+import { type RealTokens, startRealTokens } from './_tokens.js';
 
 const SECRET = 'g'.repeat(32);
 const TTL = 3_600_000;
 const BODY = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
 
+let tokens: RealTokens;
 let key: ProofKey;
+let bound: string;
+let plain: string;
 let upstream: Server;
 const upstreamSaw: IncomingHttpHeaders[] = [];
 
@@ -37,18 +39,10 @@ async function listen(server: Server): Promise<string> {
 const PUBLIC_URL = 'https://mcp.example.com/mcp';
 
 async function startGateway(nonce: boolean): Promise<{ gateway: Gateway; url: string }> {
-  const jkt = await calculateJwkThumbprint(key.jwk, 'sha256');
   const gateway = createGateway({
     upstreamUrl: `${await upstreamOrigin}/mcp`,
     publicUrl: PUBLIC_URL,
-    verifier: {
-      verifyAccessToken: async (token: string): Promise<AuthInfo> => ({
-        token,
-        clientId: 'c',
-        scopes: ['read'],
-        extra: { claims: token === 'bound' ? { cnf: { jkt } } : {} },
-      }),
-    },
+    verifier: tokens.verifier(PUBLIC_URL),
     ...TEST_GATEWAY,
     dpop: 'allowed',
     dpopNonce: nonce ? { secret: SECRET, ttlMs: TTL } : undefined,
@@ -63,7 +57,9 @@ let withNonces: { gateway: Gateway; url: string };
 let without: { gateway: Gateway; url: string };
 
 beforeAll(async () => {
-  key = await proofKey('ES256');
+  tokens = await startRealTokens();
+  ({ token: bound, key } = await tokens.bound(PUBLIC_URL));
+  plain = await tokens.bearer(PUBLIC_URL);
   upstream = createServer((req, res) => {
     upstreamSaw.push(req.headers);
     req.resume();
@@ -85,18 +81,19 @@ afterAll(async () => {
   await without?.gateway.close();
   upstream.closeAllConnections();
   upstream.close();
+  await tokens?.close();
 });
 
 async function post(url: string, auth: 'bound' | 'plain', nonce?: string) {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
-    authorization: auth === 'bound' ? 'DPoP bound' : 'Bearer plain',
+    authorization: auth === 'bound' ? `DPoP ${bound}` : `Bearer ${plain}`,
   };
   if (auth === 'bound') {
     headers.dpop = await signProof(key, {
       htu: PUBLIC_URL,
-      token: 'bound',
+      token: bound,
       ...(nonce === undefined ? {} : { nonce }),
     });
   }
